@@ -1,0 +1,71 @@
+namespace ScratchNet.Data;
+
+/// <summary>
+/// Labelled images held in memory: <see cref="Images"/> is NCHW <c>[count, channels, height, width]</c>,
+/// <see cref="Labels"/> holds one class index per image.
+/// </summary>
+public sealed class ImageDataset
+{
+    /// <summary>Creates a data set; images and labels must agree in count and labels must be valid classes.</summary>
+    public ImageDataset(Tensor images, int[] labels, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (images.Rank != 4)
+            throw new ArgumentException($"Images must be NCHW [count, channels, height, width], got {images.ShapeText}.", nameof(images));
+        if (images.Dim(0) != labels.Length)
+            throw new ArgumentException($"There are {images.Dim(0)} images but {labels.Length} labels.", nameof(labels));
+        if (classNames.Count == 0)
+            throw new ArgumentException("A data set needs at least one class.", nameof(classNames));
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)classNames.Count)
+                throw new ArgumentException($"Label {labels[i]} of item {i} is not a class index in [0, {classNames.Count - 1}].", nameof(labels));
+        Images = images;
+        Labels = labels;
+        ClassNames = classNames;
+    }
+
+    /// <summary>The images, NCHW.</summary>
+    public Tensor Images { get; }
+
+    /// <summary>The class index of each image.</summary>
+    public int[] Labels { get; }
+
+    /// <summary>The name of each class, by index.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>The number of classes.</summary>
+    public int ClassCount => ClassNames.Count;
+
+    /// <summary>The shape of one image, <c>[channels, height, width]</c>.</summary>
+    public int[] ImageShape => Images.Shape[1..].ToArray();
+
+    /// <summary>The first <paramref name="count"/> items (a copy), or all of them when there are fewer.</summary>
+    public ImageDataset Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (count >= Count) return this;
+        int[] shape = Images.Shape.ToArray();
+        shape[0] = count;
+        var images = new Tensor(Images.Span[..(count * Images.SampleLength)].ToArray(), shape);
+        return new ImageDataset(images, Labels[..count], ClassNames);
+    }
+
+    /// <summary>Copies the images at <paramref name="indices"/> into <paramref name="images"/> and their one-hot labels into <paramref name="oneHot"/>.</summary>
+    public void CopyBatch(ReadOnlySpan<int> indices, Tensor images, Tensor oneHot)
+    {
+        int sample = Images.SampleLength;
+        Span<float> source = Images.Span, destination = images.Span, targets = oneHot.Span;
+        targets.Clear();
+        for (int b = 0; b < indices.Length; b++)
+        {
+            int i = indices[b];
+            source.Slice(i * sample, sample).CopyTo(destination.Slice(b * sample, sample));
+            targets[b * ClassCount + Labels[i]] = 1f;
+        }
+    }
+}
