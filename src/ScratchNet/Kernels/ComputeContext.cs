@@ -28,20 +28,21 @@ public sealed class ComputeContext
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, count) split into <see cref="WorkersFor"/> contiguous
-    /// chunks, one per worker; worker w gets the w-th chunk.
+    /// chunks, one per worker; worker w gets the w-th chunk. Returns the number of workers used.
     /// </summary>
-    public void For(int count, RangeBody body)
+    public int For(int count, RangeBody body)
     {
         int workers = WorkersFor(count);
         if (workers == 1)
         {
             body(0, 0, count);
-            return;
+            return 1;
         }
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             long start = (long)count * w / workers, end = (long)count * (w + 1) / workers;
             body(w, (int)start, (int)end);
         });
+        return workers;
     }
 }

@@ -61,6 +61,13 @@ public static class Gemm
         }
     }
 
+    /// <summary>C = alpha·op(A)·op(B) + beta·C using the threads of <paramref name="context"/>.</summary>
+    public static void Multiply(
+        ComputeContext context, bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc)
+        => Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddScaled(Span<float> destination, ReadOnlySpan<float> source, float scale)
     {

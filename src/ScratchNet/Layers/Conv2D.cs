@@ -1,0 +1,102 @@
+using ScratchNet.Operations;
+using ScratchNet.Operations.Activations;
+
+namespace ScratchNet.Layers;
+
+/// <summary>
+/// A 2-D convolution layer: NCHW input [N, C, H, W] → [N, outChannels, OH, OW], weights OIHW
+/// [outChannels, C, KH, KW], then an optional per-channel bias, the activation and optionally a flatten
+/// (the seed notebook's <c>flatten=True</c>).
+/// </summary>
+public sealed class Conv2D : Layer
+{
+    private readonly Operation _activation;
+
+    /// <summary>Creates a convolution layer.</summary>
+    /// <param name="outChannels">Number of filters (output channels); positive.</param>
+    /// <param name="kernelSize">Kernel height (and width, unless <paramref name="kernelWidth"/> is given); positive.</param>
+    /// <param name="stride">Vertical stride (and horizontal, unless <paramref name="strideWidth"/> is given); positive.</param>
+    /// <param name="padding">Border handling; "same" when null, as in the notebook.</param>
+    /// <param name="bias">Whether to add one learnable bias per output channel.</param>
+    /// <param name="activation">The activation (a new instance per layer, as it caches its input); linear when null.</param>
+    /// <param name="flatten">Whether to flatten the output to [N, outChannels·OH·OW].</param>
+    /// <param name="kernelWidth">Kernel width when it differs from the height.</param>
+    /// <param name="strideWidth">Horizontal stride when it differs from the vertical one.</param>
+    public Conv2D(int outChannels, int kernelSize, int stride = 1, Padding? padding = null, bool bias = true,
+        Operation? activation = null, bool flatten = false, int? kernelWidth = null, int? strideWidth = null)
+    {
+        Require(outChannels, nameof(outChannels));
+        Require(kernelSize, nameof(kernelSize));
+        Require(stride, nameof(stride));
+        Require(kernelWidth ?? 1, nameof(kernelWidth));
+        Require(strideWidth ?? 1, nameof(strideWidth));
+        OutChannels = outChannels;
+        KernelHeight = kernelSize;
+        KernelWidth = kernelWidth ?? kernelSize;
+        StrideHeight = stride;
+        StrideWidth = strideWidth ?? stride;
+        Padding = padding ?? Padding.Same;
+        HasBias = bias;
+        Flattens = flatten;
+        _activation = activation ?? new Linear();
+    }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Kernel rows.</summary>
+    public int KernelHeight { get; }
+
+    /// <summary>Kernel columns.</summary>
+    public int KernelWidth { get; }
+
+    /// <summary>Vertical stride.</summary>
+    public int StrideHeight { get; }
+
+    /// <summary>Horizontal stride.</summary>
+    public int StrideWidth { get; }
+
+    /// <summary>Border handling.</summary>
+    public Padding Padding { get; }
+
+    /// <summary>Whether a per-channel bias is added.</summary>
+    public bool HasBias { get; }
+
+    /// <summary>Whether the output is flattened.</summary>
+    public bool Flattens { get; }
+
+    /// <inheritdoc />
+    protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random)
+    {
+        if (sampleShape.Length != 3)
+            throw new ShapeMismatchException(
+                $"Conv2D: expected NCHW input [batch, channels, height, width], but got [batch, {string.Join(", ", sampleShape.ToArray())}].");
+        int inChannels = sampleShape[0];
+        var weight = new Parameter("weight", new Tensor(OutChannels, inChannels, KernelHeight, KernelWidth));
+        int area = KernelHeight * KernelWidth;
+        WeightInitializer.Fill(weight.Value.Span, WeightInit, inChannels * area, OutChannels * area, random);
+        var convolution = new Conv2DOperation(weight, StrideHeight, StrideWidth, Padding);
+        convolution.GeometryFor([1, .. sampleShape]); // fail now, with the layer's message, if the kernel does not fit
+        var operations = new List<Operation> { convolution };
+        if (HasBias) operations.Add(new BiasAdd(new Parameter("bias", new Tensor(OutChannels))));
+        operations.Add(_activation);
+        if (Flattens) operations.Add(new FlattenOperation());
+        return operations;
+    }
+
+    /// <inheritdoc />
+    protected override int[] ComputeOutputShape(int[] inputShape)
+    {
+        int h = inputShape[2], w = inputShape[3];
+        var (top, bottom) = Padding.Resolve(h, KernelHeight, StrideHeight, vertical: true);
+        var (left, right) = Padding.Resolve(w, KernelWidth, StrideWidth, vertical: false);
+        int oh = (h + top + bottom - KernelHeight) / StrideHeight + 1, ow = (w + left + right - KernelWidth) / StrideWidth + 1;
+        return Flattens ? [inputShape[0], OutChannels * oh * ow] : [inputShape[0], OutChannels, oh, ow];
+    }
+
+    private static void Require(int value, string name)
+    {
+        if (value <= 0)
+            throw new ArgumentOutOfRangeException(name, value, $"Conv2D: {name} must be a positive number, got {value}.");
+    }
+}

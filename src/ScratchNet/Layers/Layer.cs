@@ -1,0 +1,115 @@
+using ScratchNet.Kernels;
+using ScratchNet.Operations;
+
+namespace ScratchNet.Layers;
+
+/// <summary>
+/// A group of operations with a user-facing meaning (a dense layer is a weight product, a bias and an
+/// activation). A layer builds itself from the shape of its first input and then pins that shape:
+/// later inputs must match it, except in the batch size.
+/// </summary>
+public abstract class Layer
+{
+    private readonly List<Operation> _operations = [];
+    private readonly List<Parameter> _parameters = [];
+    private int[]? _sampleShape;
+    private ComputeContext _compute = ComputeContext.SingleThreaded;
+    private bool _computesInputGradient = true;
+
+    /// <summary>The seed for the initial weights; the network sets it from its own seed and the layer's position.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>How the initial weights are drawn.</summary>
+    public WeightInit WeightInit { get; set; } = WeightInit.Glorot;
+
+    /// <summary>True once the layer has seen its first input and created its operations and parameters.</summary>
+    public bool IsBuilt => _sampleShape is not null;
+
+    /// <summary>The shape of one input sample (without the batch axis), once built.</summary>
+    public ReadOnlySpan<int> InputSampleShape => _sampleShape;
+
+    /// <summary>The operations, in forward order (empty until built).</summary>
+    public IReadOnlyList<Operation> Operations => _operations;
+
+    /// <summary>The learnable parameters (empty until built).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>A short name for tables and error messages.</summary>
+    public virtual string Name => GetType().Name;
+
+    /// <summary>Whether the first operation must produce ∂L/∂input (off for a network's first layer).</summary>
+    public bool ComputesInputGradient
+    {
+        get => _computesInputGradient;
+        set
+        {
+            _computesInputGradient = value;
+            if (_operations.Count > 0) _operations[0].ComputesInputGradient = value;
+        }
+    }
+
+    /// <summary>The threads this layer's kernels may use.</summary>
+    public ComputeContext Compute
+    {
+        get => _compute;
+        set
+        {
+            _compute = value ?? throw new ArgumentNullException(nameof(value));
+            foreach (Operation op in _operations) op.Compute = value;
+        }
+    }
+
+    /// <summary>Runs the operations in order; builds the layer on the first call.</summary>
+    public Tensor Forward(Tensor input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank < 2)
+            throw new ShapeMismatchException($"{Name}: expected a batch [batch, ...], but got an input of shape {input.ShapeText}.");
+        if (_sampleShape is null) Build(input.Shape[1..]);
+        else if (!input.Shape[1..].SequenceEqual(_sampleShape))
+            throw new ShapeMismatchException(
+                $"{Name}: was built for inputs [batch, {string.Join(", ", _sampleShape)}], but got {input.ShapeText}.");
+        Tensor x = input;
+        foreach (Operation op in _operations) x = op.Forward(x, training);
+        return x;
+    }
+
+    /// <summary>Runs the backward passes in reverse order; returns ∂L/∂input, or null when it is not computed.</summary>
+    public Tensor? Backward(Tensor outputGradient)
+    {
+        Tensor? gradient = outputGradient;
+        for (int i = _operations.Count - 1; i >= 0 && gradient is not null; i--)
+            gradient = _operations[i].Backward(gradient);
+        return gradient;
+    }
+
+    /// <summary>Creates the operations and parameters for samples of <paramref name="sampleShape"/>.</summary>
+    public void Build(ReadOnlySpan<int> sampleShape)
+    {
+        if (IsBuilt) throw new InvalidOperationException($"{Name} is already built.");
+        var random = new Random(Seed);
+        _operations.AddRange(CreateOperations(sampleShape, random));
+        foreach (Operation op in _operations)
+        {
+            op.Compute = _compute;
+            if (op is ParamOperation p) _parameters.Add(p.Parameter);
+        }
+        if (_operations.Count > 0) _operations[0].ComputesInputGradient = _computesInputGradient;
+        _sampleShape = sampleShape.ToArray();
+    }
+
+    /// <summary>The shape of one output sample for an input sample of <paramref name="sampleShape"/>.</summary>
+    public int[] OutputSampleShape(ReadOnlySpan<int> sampleShape)
+    {
+        int[] shape = new int[sampleShape.Length + 1];
+        shape[0] = 1;
+        sampleShape.CopyTo(shape.AsSpan(1));
+        return ComputeOutputShape(shape)[1..];
+    }
+
+    /// <summary>Creates the operations, in forward order, for samples of <paramref name="sampleShape"/>.</summary>
+    protected abstract IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random);
+
+    /// <summary>The output shape for a batch of <paramref name="inputShape"/>, without running the layer.</summary>
+    protected abstract int[] ComputeOutputShape(int[] inputShape);
+}

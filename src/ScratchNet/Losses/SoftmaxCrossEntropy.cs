@@ -1,0 +1,60 @@
+namespace ScratchNet.Losses;
+
+/// <summary>
+/// Softmax followed by cross-entropy, averaged over the batch. Logits z are [batch, classes] and
+/// targets t are class probabilities (one-hot for labels):
+/// L = −(1/N) Σₙ Σⱼ tₙⱼ · log softmax(zₙ)ⱼ, with log softmax(z)ⱼ = zⱼ − (m + log Σₖ e^(zₖ − m)), m = maxₖ zₖ.
+/// ∂L/∂zₙⱼ = (softmax(zₙ)ⱼ · Σₖ tₙₖ − tₙⱼ) / N, which is (p − t)/N for one-hot targets.
+/// </summary>
+/// <remarks>
+/// Subtracting the maximum keeps every exponent ≤ 0, so nothing overflows and no clipping is needed.
+/// The notebook's version added a binary term −(1−t)·log(1−p) to the value but not to the gradient,
+/// so the two disagreed; here they are derived from the same formula and the tests check them numerically.
+/// </remarks>
+public sealed class SoftmaxCrossEntropy : Loss
+{
+    private float[] _probabilities = [];
+
+    /// <summary>Softmax probabilities of the last forward pass, [batch, classes], row-major.</summary>
+    public ReadOnlySpan<float> Probabilities => _probabilities;
+
+    /// <inheritdoc />
+    protected override float ComputeLoss(Tensor prediction, Tensor target)
+    {
+        int batch = prediction.Dim(0), classes = prediction.SampleLength;
+        if (_probabilities.Length != prediction.Length) _probabilities = new float[prediction.Length];
+        ReadOnlySpan<float> z = prediction.Span, t = target.Span;
+        double total = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            ReadOnlySpan<float> zn = z.Slice(n * classes, classes), tn = t.Slice(n * classes, classes);
+            Span<float> pn = _probabilities.AsSpan(n * classes, classes);
+            float max = System.Numerics.Tensors.TensorPrimitives.Max(zn);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += pn[j] = MathF.Exp(zn[j] - max);
+            double logSum = max + Math.Log(sum);
+            for (int j = 0; j < classes; j++)
+            {
+                pn[j] = (float)(pn[j] / sum);
+                if (tn[j] != 0) total -= tn[j] * (zn[j] - logSum);
+            }
+        }
+        return (float)(total / batch);
+    }
+
+    /// <inheritdoc />
+    protected override void ComputeGradient(Tensor prediction, Tensor target, Tensor gradient)
+    {
+        int batch = prediction.Dim(0), classes = prediction.SampleLength;
+        ReadOnlySpan<float> t = target.Span;
+        Span<float> g = gradient.Span;
+        float scale = 1f / batch;
+        for (int n = 0; n < batch; n++)
+        {
+            ReadOnlySpan<float> tn = t.Slice(n * classes, classes);
+            float targetMass = System.Numerics.Tensors.TensorPrimitives.Sum(tn);
+            for (int j = 0; j < classes; j++)
+                g[n * classes + j] = (_probabilities[n * classes + j] * targetMass - tn[j]) * scale;
+        }
+    }
+}

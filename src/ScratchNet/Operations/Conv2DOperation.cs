@@ -1,0 +1,143 @@
+using ScratchNet.Kernels;
+
+namespace ScratchNet.Operations;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in every deep-learning library) by im2col and matrix products.
+/// Input x is NCHW [N, C, H, W], weight w is OIHW [O, C, KH, KW], output z is [N, O, OH, OW]:
+/// z[n, o, i, j] = Σ_{c,u,v} x[n, c, i·sh + u − pt, j·sw + v − pl] · w[o, c, u, v]  (zeros outside x).
+/// </summary>
+/// <remarks>
+/// Per image, with X = im2col(x[n]) of shape [C·KH·KW, OH·OW] and W = w viewed as [O, C·KH·KW]:
+/// forward Z = W·X; weight gradient ∂L/∂W = Σₙ ∂L/∂Z · Xᵀ; input gradient ∂L/∂x[n] = col2im(Wᵀ · ∂L/∂Z).
+/// col2im sends every gradient back to the input pixel it came from, which is the "full convolution
+/// with the kernel turned by 180°" of the textbooks, so no flip can be forgotten (the notebook did).
+/// Images are split among threads; each thread sums its own weight gradient, and the sums are added
+/// in thread order, so a given thread count always gives the same bits.
+/// </remarks>
+public sealed class Conv2DOperation : ParamOperation
+{
+    private readonly int _strideHeight, _strideWidth;
+    private readonly Padding _padding;
+    private ConvGeometry _geometry;
+    private float[][] _columns = [];
+    private float[][] _weightGradients = [];
+
+    /// <summary>Creates the convolution for a weight of shape [O, C, KH, KW].</summary>
+    public Conv2DOperation(Parameter weight, int strideHeight, int strideWidth, Padding padding) : base(weight)
+    {
+        if (weight.Value.Rank != 4)
+            throw new ArgumentException($"A convolution weight must be OIHW [out, in, kh, kw], got {weight.Value.ShapeText}.", nameof(weight));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strideWidth);
+        _strideHeight = strideHeight;
+        _strideWidth = strideWidth;
+        _padding = padding;
+    }
+
+    private int OutChannels => Parameter.Value.Dim(0);
+
+    /// <summary>The geometry of the last forward pass.</summary>
+    public ConvGeometry Geometry => _geometry;
+
+    /// <summary>The window geometry for an input of [C, H, W] (throws when it does not fit).</summary>
+    public ConvGeometry GeometryFor(ReadOnlySpan<int> inputShape)
+    {
+        Tensor w = Parameter.Value;
+        if (inputShape.Length != 4 || inputShape[1] != w.Dim(1))
+            throw new ShapeMismatchException(
+                $"{Name}: weight of size {w.ShapeText} expects input [batch, {w.Dim(1)}, height, width], but got {Tensor.FormatShape(inputShape)}.");
+        int h = inputShape[2], wd = inputShape[3];
+        var (top, bottom) = _padding.Resolve(h, w.Dim(2), _strideHeight, vertical: true);
+        var (left, right) = _padding.Resolve(wd, w.Dim(3), _strideWidth, vertical: false);
+        var g = new ConvGeometry(w.Dim(1), h, wd, w.Dim(2), w.Dim(3), _strideHeight, _strideWidth, top, left, bottom, right);
+        if (h + top + bottom < g.KernelHeight || wd + left + right < g.KernelWidth)
+            throw new ShapeMismatchException(
+                $"{Name}: a {g.KernelHeight}×{g.KernelWidth} kernel does not fit an input of {h}×{wd} with {_padding} padding.");
+        return g;
+    }
+
+    /// <inheritdoc />
+    protected override Tensor ComputeOutput(Tensor input)
+    {
+        ConvGeometry g = _geometry = GeometryFor(input.Shape);
+        int batch = input.Dim(0), plane = g.OutputPlane;
+        Tensor output = OutputBuffer(batch, OutChannels, g.OutputHeight, g.OutputWidth);
+        EnsureScratch(g);
+        Compute.For(batch, (worker, start, end) =>
+        {
+            Span<float> columns = _columns[worker];
+            for (int n = start; n < end; n++)
+            {
+                Im2Col.Expand(input.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
+                Gemm.Multiply(false, false, OutChannels, plane, g.PatchLength, 1f,
+                    Parameter.Value.Span, g.PatchLength, columns, plane,
+                    0f, output.Span.Slice(n * OutChannels * plane, OutChannels * plane), plane);
+            }
+        });
+        return output;
+    }
+
+    /// <inheritdoc />
+    protected override void ComputeParameterGradient(Tensor outputGradient)
+    {
+        ConvGeometry g = _geometry;
+        Tensor input = Input;
+        int plane = g.OutputPlane, weights = Parameter.Value.Length;
+        int workers = Compute.For(input.Dim(0), (worker, start, end) =>
+        {
+            Span<float> columns = _columns[worker], gradient = _weightGradients[worker].AsSpan(0, weights);
+            gradient.Clear();
+            for (int n = start; n < end; n++)
+            {
+                Im2Col.Expand(input.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
+                Gemm.Multiply(false, true, OutChannels, g.PatchLength, plane, 1f,
+                    outputGradient.Span.Slice(n * OutChannels * plane, OutChannels * plane), plane,
+                    columns, plane, 1f, gradient, g.PatchLength);
+            }
+        });
+        Span<float> total = Parameter.Gradient.Span;
+        _weightGradients[0].AsSpan(0, weights).CopyTo(total);
+        for (int w = 1; w < workers; w++)
+            System.Numerics.Tensors.TensorPrimitives.Add(total, _weightGradients[w].AsSpan(0, weights), total);
+    }
+
+    /// <inheritdoc />
+    protected override Tensor ComputeInputGradient(Tensor outputGradient)
+    {
+        ConvGeometry g = _geometry;
+        Tensor inputGradient = InputGradientBuffer();
+        int plane = g.OutputPlane;
+        Compute.For(inputGradient.Dim(0), (worker, start, end) =>
+        {
+            Span<float> columns = _columns[worker];
+            for (int n = start; n < end; n++)
+            {
+                Gemm.Multiply(true, false, g.PatchLength, plane, OutChannels, 1f,
+                    Parameter.Value.Span, g.PatchLength,
+                    outputGradient.Span.Slice(n * OutChannels * plane, OutChannels * plane), plane,
+                    0f, columns, plane);
+                Span<float> image = inputGradient.Span.Slice(n * g.ImageLength, g.ImageLength);
+                image.Clear();
+                Im2Col.Fold(columns, g, image);
+            }
+        });
+        return inputGradient;
+    }
+
+    // One im2col buffer and one weight-gradient accumulator per worker, grown when the geometry needs more.
+    private void EnsureScratch(in ConvGeometry g)
+    {
+        int workers = Compute.Threads, columns = g.PatchLength * g.OutputPlane, weights = Parameter.Value.Length;
+        if (_columns.Length < workers || _columns[0].Length < columns)
+        {
+            _columns = new float[workers][];
+            for (int w = 0; w < workers; w++) _columns[w] = new float[columns];
+        }
+        if (_weightGradients.Length < workers || _weightGradients[0].Length < weights)
+        {
+            _weightGradients = new float[workers][];
+            for (int w = 0; w < workers; w++) _weightGradients[w] = new float[weights];
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using ScratchNet.Kernels;
+
+namespace ScratchNet.Operations;
+
+/// <summary>
+/// One step of a network: <see cref="Forward"/> caches its input and returns an output,
+/// <see cref="Backward"/> takes ∂L/∂output and returns ∂L/∂input.
+/// </summary>
+/// <remarks>
+/// To add an operation, write <see cref="ComputeOutput"/> and <see cref="ComputeInputGradient"/>
+/// (plus the parameter gradient for a <see cref="ParamOperation"/>), then check them with
+/// <see cref="ScratchNet.Training.GradientChecker"/>. Shapes are checked here, so subclasses can trust them.
+/// The tensor returned by <see cref="Forward"/> and <see cref="Backward"/> belongs to the operation
+/// and is overwritten by the next call: copy it if you need to keep it.
+/// </remarks>
+public abstract class Operation
+{
+    private Tensor? _input;
+    private Tensor? _output;
+    private Tensor? _outputBuffer;
+    private Tensor? _inputGradientBuffer;
+
+    /// <summary>A short name used in error messages, e.g. "Conv2D".</summary>
+    public virtual string Name => GetType().Name;
+
+    /// <summary>
+    /// Whether <see cref="Backward"/> must return ∂L/∂input. The first operation of a network
+    /// has nobody to pass it to, so the network turns it off there.
+    /// </summary>
+    public bool ComputesInputGradient { get; set; } = true;
+
+    /// <summary>The threads the kernels of this operation may use.</summary>
+    public ComputeContext Compute { get; set; } = ComputeContext.SingleThreaded;
+
+    /// <summary>The input of the last <see cref="Forward"/>.</summary>
+    protected Tensor Input => _input ?? throw new InvalidOperationException($"{Name}: Backward was called before Forward.");
+
+    /// <summary>The output of the last <see cref="Forward"/>.</summary>
+    protected Tensor Output => _output ?? throw new InvalidOperationException($"{Name}: Backward was called before Forward.");
+
+    /// <summary>Whether the last <see cref="Forward"/> ran in training mode.</summary>
+    protected bool Training { get; private set; }
+
+    /// <summary>Computes the output for <paramref name="input"/> and remembers both for the backward pass.</summary>
+    public Tensor Forward(Tensor input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _input = input;
+        Training = training;
+        _output = ComputeOutput(input);
+        return _output;
+    }
+
+    /// <summary>
+    /// Takes ∂L/∂output (the shape of the last output) and returns ∂L/∂input (the shape of the
+    /// last input), or null when <see cref="ComputesInputGradient"/> is off.
+    /// </summary>
+    public Tensor? Backward(Tensor outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        EnsureSameShape("output gradient", Output, outputGradient);
+        ComputeParameterGradients(outputGradient);
+        if (!ComputesInputGradient) return null;
+        Tensor inputGradient = ComputeInputGradient(outputGradient);
+        EnsureSameShape("input gradient", Input, inputGradient);
+        return inputGradient;
+    }
+
+    /// <summary>The forward pass: the output for <paramref name="input"/> (<see cref="Training"/> says which mode).</summary>
+    protected abstract Tensor ComputeOutput(Tensor input);
+
+    /// <summary>The backward pass: ∂L/∂input from ∂L/∂output, using the cached <see cref="Input"/> and <see cref="Output"/>.</summary>
+    protected abstract Tensor ComputeInputGradient(Tensor outputGradient);
+
+    /// <summary>Fills the parameter gradients; nothing for operations without parameters.</summary>
+    protected virtual void ComputeParameterGradients(Tensor outputGradient)
+    {
+    }
+
+    /// <summary>A reusable tensor for the output (kept across calls so training does not allocate).</summary>
+    protected Tensor OutputBuffer(params ReadOnlySpan<int> shape) => Tensor.Reuse(ref _outputBuffer, shape);
+
+    /// <summary>A reusable tensor for ∂L/∂input, shaped like the cached input.</summary>
+    protected Tensor InputGradientBuffer() => Tensor.Reuse(ref _inputGradientBuffer, Input.Shape);
+
+    /// <summary>Throws an exception naming this operation and both shapes when they differ.</summary>
+    protected void EnsureSameShape(string what, Tensor expected, Tensor actual)
+    {
+        if (!actual.HasShape(expected.Shape))
+            throw new ShapeMismatchException(
+                $"{Name}: the {what} has shape {actual.ShapeText}, expected {expected.ShapeText}.");
+    }
+}

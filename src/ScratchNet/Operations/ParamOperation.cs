@@ -1,0 +1,23 @@
+namespace ScratchNet.Operations;
+
+/// <summary>
+/// An operation with one learnable parameter (a weight matrix, a kernel, a bias): besides
+/// ∂L/∂input its backward pass fills <see cref="Parameter.Gradient"/>.
+/// </summary>
+public abstract class ParamOperation : Operation
+{
+    /// <summary>Creates the operation around <paramref name="parameter"/>.</summary>
+    protected ParamOperation(Parameter parameter)
+    {
+        Parameter = parameter ?? throw new ArgumentNullException(nameof(parameter));
+    }
+
+    /// <summary>The learnable parameter.</summary>
+    public Parameter Parameter { get; }
+
+    /// <inheritdoc />
+    protected sealed override void ComputeParameterGradients(Tensor outputGradient) => ComputeParameterGradient(outputGradient);
+
+    /// <summary>Writes ∂L/∂parameter into <see cref="Parameter.Gradient"/> (overwriting, not accumulating).</summary>
+    protected abstract void ComputeParameterGradient(Tensor outputGradient);
+}

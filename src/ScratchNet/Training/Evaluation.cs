@@ -1,0 +1,39 @@
+using ScratchNet.Data;
+
+namespace ScratchNet.Training;
+
+/// <summary>Loss and accuracy of a network on a labelled data set.</summary>
+/// <param name="Loss">Mean loss per image.</param>
+/// <param name="Accuracy">Fraction of images whose largest output is the true class.</param>
+public sealed record Evaluation(double Loss, double Accuracy)
+{
+    /// <summary>Runs <paramref name="network"/> in inference mode over <paramref name="data"/> in batches.</summary>
+    public static Evaluation Run(NeuralNetwork network, ImageDataset data, int batchSize = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var batches = new BatchBuffer(data);
+        double lossSum = 0;
+        int correct = 0;
+        int[] order = Enumerable.Range(0, data.Count).ToArray();
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            ReadOnlySpan<int> indices = order.AsSpan(start, Math.Min(batchSize, data.Count - start));
+            var (images, targets) = batches.Fill(indices);
+            Tensor logits = network.Forward(images);
+            lossSum += network.Loss.Forward(logits, targets) * (double)indices.Length;
+            correct += CountCorrect(logits, data.Labels, indices);
+        }
+        return new Evaluation(lossSum / data.Count, (double)correct / data.Count);
+    }
+
+    /// <summary>The index of the largest value in <paramref name="row"/> (the first one on ties).</summary>
+    public static int ArgMax(ReadOnlySpan<float> row) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
+
+    private static int CountCorrect(Tensor logits, int[] labels, ReadOnlySpan<int> indices)
+    {
+        int classes = logits.SampleLength, correct = 0;
+        for (int b = 0; b < indices.Length; b++)
+            if (ArgMax(logits.Span.Slice(b * classes, classes)) == labels[indices[b]]) correct++;
+        return correct;
+    }
+}

@@ -1,0 +1,127 @@
+using ScratchNet.Data;
+using ScratchNet.Kernels;
+using ScratchNet.Layers;
+using ScratchNet.Losses;
+using ScratchNet.Operations;
+
+namespace ScratchNet.Training;
+
+/// <summary>
+/// Layers in sequence and a loss. Forward runs the layers; <see cref="TrainBatch"/> runs forward,
+/// loss and backward, leaving every parameter's gradient filled for the optimizer.
+/// </summary>
+public sealed class NeuralNetwork
+{
+    private readonly List<Parameter> _parameters = [];
+    private int _threads = 1;
+
+    /// <summary>Creates a network; layer i draws its initial weights from seed <paramref name="seed"/> + i.</summary>
+    public NeuralNetwork(IEnumerable<Layer> layers, Loss loss, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        Layers = layers.ToArray();
+        if (Layers.Count == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        Seed = seed;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            if (Layers[i].IsBuilt) throw new ArgumentException($"Layer {i} ({Layers[i].Name}) already belongs to a built network.", nameof(layers));
+            Layers[i].Seed = seed + i;
+        }
+        // Nobody consumes the gradient with respect to the images, so the first layer skips it.
+        Layers[0].ComputesInputGradient = false;
+    }
+
+    /// <summary>The layers in forward order.</summary>
+    public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>The loss used by <see cref="TrainBatch"/>.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The seed the initial weights are drawn from.</summary>
+    public int Seed { get; }
+
+    /// <summary>The input standardisation the model was trained with (applied by the caller before <see cref="Forward"/>).</summary>
+    public Standardizer? Normalization { get; set; }
+
+    /// <summary>The class names, by output index, when known.</summary>
+    public IReadOnlyList<string>? ClassNames { get; set; }
+
+    /// <summary>The number of threads the kernels may use (at least 1).</summary>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            var context = new ComputeContext(value);
+            _threads = value;
+            foreach (Layer layer in Layers) layer.Compute = context;
+        }
+    }
+
+    /// <summary>True once every layer is built.</summary>
+    public bool IsBuilt => Layers[^1].IsBuilt;
+
+    /// <summary>All learnable parameters in layer order (empty until built).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>The parameters with PyTorch-style names: "{layer index}.{name}", e.g. "0.weight".</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            foreach (Parameter p in Layers[i].Parameters)
+                yield return ($"{i}.{p.Name}", p);
+    }
+
+    /// <summary>The number of learnable values.</summary>
+    public int ParameterCount => _parameters.Sum(p => p.Value.Length);
+
+    /// <summary>Builds every layer for samples of <paramref name="sampleShape"/> without running data through.</summary>
+    public void Build(ReadOnlySpan<int> sampleShape)
+    {
+        if (IsBuilt) return;
+        int[] shape = sampleShape.ToArray();
+        foreach (Layer layer in Layers)
+        {
+            if (!layer.IsBuilt) layer.Build(shape);
+            shape = layer.OutputSampleShape(shape);
+        }
+        CollectParameters();
+    }
+
+    /// <summary>Runs the layers; the result belongs to the network and is overwritten by the next call.</summary>
+    public Tensor Forward(Tensor input, bool training = false)
+    {
+        bool wasBuilt = IsBuilt;
+        Tensor x = input;
+        foreach (Layer layer in Layers) x = layer.Forward(x, training);
+        if (!wasBuilt) CollectParameters();
+        return x;
+    }
+
+    /// <summary>Back-propagates ∂L/∂output through every layer, filling the parameter gradients.</summary>
+    public void Backward(Tensor outputGradient)
+    {
+        Tensor? gradient = outputGradient;
+        for (int i = Layers.Count - 1; i >= 0 && gradient is not null; i--)
+            gradient = Layers[i].Backward(gradient);
+    }
+
+    /// <summary>Forward in training mode, loss, backward. Returns the loss; gradients are left in the parameters.</summary>
+    public float TrainBatch(Tensor input, Tensor target)
+    {
+        Tensor prediction = Forward(input, training: true);
+        float loss = Loss.Forward(prediction, target);
+        Backward(Loss.Backward());
+        return loss;
+    }
+
+    /// <summary>The outputs for <paramref name="input"/> in inference mode, as a new tensor the caller owns.</summary>
+    public Tensor Predict(Tensor input) => Forward(input, training: false).Clone();
+
+    private void CollectParameters()
+    {
+        _parameters.Clear();
+        foreach (Layer layer in Layers) _parameters.AddRange(layer.Parameters);
+    }
+}

@@ -1,0 +1,33 @@
+namespace ScratchNet.Training;
+
+/// <summary>Settings of <see cref="Trainer.Fit"/>; each is validated there with the value received.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Evaluate on the validation set every this many epochs (and always after the last).</summary>
+    public int EvalEvery { get; init; } = 1;
+
+    /// <summary>Images per gradient step.</summary>
+    public int BatchSize { get; init; } = 60;
+
+    /// <summary>Seed of the shuffling order.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Images per batch when evaluating (memory only; does not change the result).</summary>
+    public int EvaluationBatchSize { get; init; } = 1000;
+
+    internal void Validate()
+    {
+        Require(Epochs, nameof(Epochs));
+        Require(EvalEvery, nameof(EvalEvery));
+        Require(BatchSize, nameof(BatchSize));
+        Require(EvaluationBatchSize, nameof(EvaluationBatchSize));
+    }
+
+    private static void Require(int value, string name)
+    {
+        if (value <= 0) throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive number, got {value}.");
+    }
+}
