@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace ScratchNet.Cli;
+
+/// <summary>Range checks attached to options, so bad values fail at parse time with the value received.</summary>
+internal static class OptionChecks
+{
+    public static Option<int> Positive(this Option<int> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out int value)) return;
+            if (value <= 0) result.AddError($"{option.Name} must be a positive whole number, got {value}.");
+        });
+        return option;
+    }
+
+    public static Option<int?> Positive(this Option<int?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out int? value)) return;
+            if (value is <= 0) result.AddError($"{option.Name} must be a positive whole number, got {value}.");
+        });
+        return option;
+    }
+
+    public static Option<float?> PositiveFinite(this Option<float?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out float? value)) return;
+            if (value is { } v && !(float.IsFinite(v) && v > 0))
+                result.AddError($"{option.Name} must be a positive finite number, got {v}.");
+        });
+        return option;
+    }
+
+    public static Option<float?> InRange(this Option<float?> option, float min, float maxExclusive)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out float? value)) return;
+            if (value is { } v && !(v >= min && v < maxExclusive))
+                result.AddError($"{option.Name} must be in [{min}, {maxExclusive}), got {v}.");
+        });
+        return option;
+    }
+
+    public static Option<string> OneOf(this Option<string> option, params string[] allowed)
+    {
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is not null && !allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", allowed)}; got '{value}'.");
+        });
+        return option;
+    }
+
+    // An unparsable value is reported by the parser itself; the range check then has nothing to say.
+    private static bool TryGet<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+}
