@@ -82,6 +82,7 @@ public sealed class Conv2DOperation : ParamOperation
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
         ConvGeometry g = _geometry;
+        EnsureScratch(g); // the thread count may have grown since the forward pass
         Tensor input = Input;
         int plane = g.OutputPlane, weights = Parameter.Value.Length;
         int workers = Compute.For(input.Dim(0), (worker, start, end) =>
@@ -106,6 +107,7 @@ public sealed class Conv2DOperation : ParamOperation
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         ConvGeometry g = _geometry;
+        EnsureScratch(g);
         Tensor inputGradient = InputGradientBuffer();
         int plane = g.OutputPlane;
         Compute.For(inputGradient.Dim(0), (worker, start, end) =>
