@@ -79,6 +79,11 @@ public static unsafe class Gemm
     /// <summary>Computes rows [row0, row1) × columns [col0, col1) of C with the given kernel.</summary>
     internal static void Run(GemmKernelKind kind, in GemmArgs g, int row0, int row1, int col0, int col1)
     {
+        if (GemmDot.Applies(kind, g))
+        {
+            GemmDot.Run(g, row0, row1, col0, col1);
+            return;
+        }
         switch (kind)
         {
             case GemmKernelKind.Avx512: GemmBlocked.Run<GemmKernelAvx512>(g, row0, row1, col0, col1); break;
