@@ -14,21 +14,21 @@ public static class QuickBench
     {
         var threadCounts = new[] { 1, 2 };
         Console.WriteLine($"GEMM GFLOP/s (best of 5 batches of >= 40 ms each); kernel: {Describe()}");
-        Console.WriteLine($"{"shape",-32}{"1 thread",10}{"2 threads",11}{"alloc B/call",14}");
+        Console.WriteLine($"{"shape",-32}{"1 thread",10}{"2 threads",11}{"alloc B/call 1t / 2t",22}");
         foreach (var shape in GemmShape.All)
         {
             if (filter is not null && !shape.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
             var operands = new GemmOperands(shape);
             Console.Write($"{shape.Name,-32}");
-            long allocPerCall = 0;
+            var allocations = new List<string>();
             foreach (int threads in threadCounts)
             {
                 var context = threads == 1 ? null : new ComputeContext(threads);
-                double seconds = BestSecondsPerCall(operands, context, out long bytes);
-                if (threads == 1) allocPerCall = bytes;
+                double seconds = BestSecondsPerCall(operands, context, out double bytes);
+                allocations.Add(bytes.ToString("F0"));
                 Console.Write($"{shape.Flops / seconds / 1e9,10:F1}{(threads == 1 ? "" : " ")}");
             }
-            Console.WriteLine($"{allocPerCall,14}");
+            Console.WriteLine($"{string.Join(" / ", allocations),22}");
         }
     }
 
@@ -36,7 +36,7 @@ public static class QuickBench
         System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "Vector512 (AVX-512)"
         : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "Vector256 (AVX2)" : "scalar";
 
-    private static double BestSecondsPerCall(GemmOperands operands, ComputeContext? context, out long bytesPerCall)
+    private static double BestSecondsPerCall(GemmOperands operands, ComputeContext? context, out double bytesPerCall)
     {
         // Warm up: JIT tiers, packing buffers, thread pool.
         var warm = Stopwatch.StartNew();
@@ -44,9 +44,10 @@ public static class QuickBench
         while (warm.ElapsedMilliseconds < 250 || calls < 50) { operands.Run(context); calls++; }
         int batch = Math.Max(1, (int)(calls * 40.0 / warm.Elapsed.TotalMilliseconds));
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        operands.Run(context);
-        bytesPerCall = GC.GetAllocatedBytesForCurrentThread() - before;
+        // All threads' allocations (worker threads included), averaged over a batch.
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < batch; i++) operands.Run(context);
+        bytesPerCall = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / batch;
 
         double best = double.MaxValue;
         for (int round = 0; round < 5; round++)

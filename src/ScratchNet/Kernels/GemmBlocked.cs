@@ -24,8 +24,24 @@ internal static unsafe class GemmBlocked
         int kcMax = Math.Min(TK.Kc, g.K);
         int mcMax = Math.Min(TK.Mc, RoundUp(rows, mr));
         int ncMax = Math.Min(TK.Nc, RoundUp(cols, nr));
-        float* packA = GemmScratch.PackA(mcMax * kcMax);
-        float* packB = GemmScratch.PackB(ncMax * kcMax);
+        float[] bufferA = GemmScratch.Rent(mcMax * kcMax), bufferB = GemmScratch.Rent(ncMax * kcMax);
+        try
+        {
+            fixed (float* pa = bufferA, pb = bufferB)
+                Blocks<TK>(g, row0, row1, col0, col1, GemmScratch.Align(pa), GemmScratch.Align(pb));
+        }
+        finally
+        {
+            GemmScratch.Return(bufferA);
+            GemmScratch.Return(bufferB);
+        }
+    }
+
+    private static void Blocks<TK>(in GemmArgs g, int row0, int row1, int col0, int col1, float* packA, float* packB)
+        where TK : IGemmKernel
+    {
+        int mr = TK.Mr, nr = TK.Nr;
+        int rows = row1 - row0;
         float* edge = stackalloc float[mr * nr];
 
         // With few row panels each B micro-panel is used only a few times, so copying it costs about

@@ -1,31 +1,24 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Buffers;
 
 namespace ScratchNet.Kernels;
 
 /// <summary>
-/// Per-thread packing buffers for <see cref="Gemm"/>. Each thread keeps its own pinned arrays and
-/// only grows them, so steady-state calls allocate nothing; pinned (pinned object heap) so that the
-/// 64-byte-aligned pointers stay valid without a <c>fixed</c> around every use.
+/// Packing buffers for <see cref="Gemm"/>, rented from <see cref="ArrayPool{T}.Shared"/> so steady
+/// state allocates nothing whichever thread-pool threads the work lands on (per-thread buffers would
+/// be allocated again for every new pool thread).
 /// </summary>
 internal static unsafe class GemmScratch
 {
-    private const int AlignFloats = 16; // 64 bytes: one cache line, one zmm register
+    /// <summary>Padding so a 64-byte-aligned start (one cache line, one zmm) always fits.</summary>
+    public const int AlignFloats = 16;
 
-    [ThreadStatic] private static float[]? t_packA;
-    [ThreadStatic] private static float[]? t_packB;
+    /// <summary>Rents an array that holds <paramref name="floats"/> floats after alignment.</summary>
+    public static float[] Rent(int floats) => ArrayPool<float>.Shared.Rent(floats + AlignFloats);
 
-    /// <summary>A 64-byte-aligned buffer of at least <paramref name="floats"/> floats for packed A.</summary>
-    public static float* PackA(int floats) => Get(ref t_packA, floats);
+    /// <summary>Gives a rented array back.</summary>
+    public static void Return(float[] buffer) => ArrayPool<float>.Shared.Return(buffer);
 
-    /// <summary>A 64-byte-aligned buffer of at least <paramref name="floats"/> floats for packed B.</summary>
-    public static float* PackB(int floats) => Get(ref t_packB, floats);
-
-    private static float* Get(ref float[]? buffer, int floats)
-    {
-        if (buffer is null || buffer.Length < floats + AlignFloats)
-            buffer = GC.AllocateUninitializedArray<float>(floats + AlignFloats, pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (float*)((address + (AlignFloats * sizeof(float) - 1)) & ~(nint)(AlignFloats * sizeof(float) - 1));
-    }
+    /// <summary>The first 64-byte-aligned address at or after <paramref name="pointer"/>.</summary>
+    public static float* Align(float* pointer) =>
+        (float*)(((nint)pointer + (AlignFloats * sizeof(float) - 1)) & ~(nint)(AlignFloats * sizeof(float) - 1));
 }
