@@ -81,7 +81,7 @@ public static unsafe class Gemm
     {
         if (GemmDot.Applies(kind, g))
         {
-            GemmDot.Run(g, row0, row1, col0, col1);
+            GemmDot.Run(kind, g, row0, row1, col0, col1);
             return;
         }
         switch (kind)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScratchNet.Kernels;
 
 /// <summary>
@@ -37,6 +39,9 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    // Hot loops from the first call: tier-0 code of vector kernels is some 25 times slower, which
+    // the first dozens of calls would otherwise pay.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocks<TK>(in GemmArgs g, int row0, int row1, int col0, int col1, float* packA, float* packB)
         where TK : IGemmKernel
     {

@@ -30,7 +30,7 @@ internal sealed unsafe class GemmKernelAvx2 : IGemmKernel
     }
 
     // The row guards are JIT-time constants for each TRows, so each instantiation keeps only its rows.
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TRows>(int kc, float* a, float* b, nint bStride, float* c, nint ldc, in GemmStore store)
         where TRows : struct, IRowCount
     {

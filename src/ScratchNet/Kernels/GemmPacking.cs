@@ -21,6 +21,7 @@ internal static unsafe class GemmPacking
     /// starts at dst + q·mr·kc and holds, for each p, mr values (rows past the edge are left unset;
     /// the kernels never read them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmArgs g, int row0, int rows, int p0, int kc, int mr, float* dst)
     {
         for (int ir = 0; ir < rows; ir += mr)
@@ -56,6 +57,7 @@ internal static unsafe class GemmPacking
     /// q starts at dst + q·nr·kc and holds, for each p, nr values; columns past the edge are zero so
     /// the kernel can always compute full-width tiles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(in GemmArgs g, int p0, int kc, int col0, int cols, int nr, float* dst)
     {
         for (int jr = 0; jr < cols; jr += nr)
@@ -99,6 +101,7 @@ internal static unsafe class GemmPacking
     /// dst[p·dstStride + i] = src[i·srcStride + p] for i &lt; count, p &lt; length: rows of the source
     /// become interleaved columns of the destination.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Interleave(float* src, nint srcStride, int count, int length, float* dst, int dstStride)
     {
         int i = 0;
