@@ -12,15 +12,18 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         new("square-256", false, false, 256, 256, 256),
         new("square-512", false, false, 512, 512, 512),
         new("square-1024", false, false, 1024, 1024, 1024),
-        new("conv-fwd 16x784x25", false, false, 16, 784, 25),
-        new("conv-wgrad 16x25x784 (B^T)", false, true, 16, 25, 784),
-        new("conv-igrad 25x784x16 (A^T)", true, false, 25, 784, 16),
-        new("dense-fwd 60x10x12544 (B^T)", false, true, 60, 10, 12544),
-        new("dense-wgrad 10x12544x60 (A^T)", true, false, 10, 12544, 60),
-        new("dense-igrad 60x12544x10", false, false, 60, 12544, 10),
+        new("conv-fwd", false, false, 16, 784, 25),      // W·cols
+        new("conv-wgrad", false, true, 16, 25, 784),     // dY·colsᵀ
+        new("conv-igrad", true, false, 25, 784, 16),     // Wᵀ·dY
+        new("dense-fwd", false, true, 60, 10, 12544),    // X·Wᵀ
+        new("dense-wgrad", true, false, 10, 12544, 60),  // dYᵀ·X
+        new("dense-igrad", false, false, 60, 12544, 10), // dY·W
     ];
 
     public static GemmShape Find(string name) => All.First(s => s.Name == name);
+
+    /// <summary>Sizes and transposes, e.g. "16x25x784 NT" (m×n×k, then op(A) op(B)).</summary>
+    public string Dimensions => $"{M}x{N}x{K} {(TransposeA ? 'T' : 'N')}{(TransposeB ? 'T' : 'N')}";
 
     public override string ToString() => Name;
 }

@@ -14,19 +14,19 @@ public static class QuickBench
     {
         var threadCounts = new[] { 1, 2 };
         Console.WriteLine($"GEMM GFLOP/s (best of 5 batches of >= 40 ms each); kernel: {Describe()}");
-        Console.WriteLine($"{"shape",-32}{"1 thread",10}{"2 threads",11}{"alloc B/call 1t / 2t",22}");
+        Console.WriteLine($"{"shape",-13}{"m x n x k op",-17}{"1 thread",9}{"2 threads",11}{"alloc B/call 1t / 2t",22}");
         foreach (var shape in GemmShape.All)
         {
             if (filter is not null && !shape.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
             var operands = new GemmOperands(shape);
-            Console.Write($"{shape.Name,-32}");
+            Console.Write($"{shape.Name,-13}{shape.Dimensions,-17}");
             var allocations = new List<string>();
             foreach (int threads in threadCounts)
             {
                 var context = threads == 1 ? null : new ComputeContext(threads);
                 double seconds = BestSecondsPerCall(operands, context, out double bytes);
                 allocations.Add(bytes.ToString("F0"));
-                Console.Write($"{shape.Flops / seconds / 1e9,10:F1}{(threads == 1 ? "" : " ")}");
+                Console.Write((shape.Flops / seconds / 1e9).ToString("F1").PadLeft(threads == 1 ? 9 : 11));
             }
             Console.WriteLine($"{string.Join(" / ", allocations),22}");
         }
