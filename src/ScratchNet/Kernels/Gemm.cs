@@ -8,9 +8,17 @@ namespace ScratchNet.Kernels;
 /// Same contract as <see cref="GemmReference.Multiply"/>; this is the fast path.
 /// </summary>
 /// <remarks>
-/// The result does not depend on the number of threads: every element of C is summed over k in
-/// the same order whichever thread computes it, so runs are bit-identical at any thread count.
-/// When beta is 0, C is only written, never read.
+/// <para>
+/// Paths: A·Bᵀ (A not transposed) with a short side of C ≤ 64 and k ≥ 64 runs as blocked dot
+/// products of contiguous rows (<see cref="GemmDot"/>); everything else runs the cache-blocked
+/// driver (<see cref="GemmBlocked"/>) over packed panels (<see cref="GemmPacking"/>) with the best
+/// microkernel the machine has: AVX-512 8×32, AVX2 6×16, or a portable scalar 4×4.
+/// </para>
+/// <para>
+/// The result does not depend on the number of threads: the path is chosen from the whole problem,
+/// and every element of C is summed over k in the same order whichever thread computes it, so runs
+/// are bit-identical at any thread count. When beta is 0, C is only written, never read.
+/// </para>
 /// </remarks>
 public static unsafe class Gemm
 {
