@@ -10,6 +10,9 @@ namespace ScratchNet.Kernels;
 /// </summary>
 internal sealed unsafe class GemmKernelAvx512 : IGemmKernel
 {
+    // Kc·Nr·4 B = 32 KB: a B micro-panel fills L1 while the Mc/Mr A micro-panels stream past it;
+    // the packed A block (Mc·Kc·4 B = 144 KB) sits in L2 and the B block (Kc·Nc·4 B = 3 MB) in L3.
+    // Measured: Kc from 192 to 384 and Mc from 96 to 240 are all within noise of each other.
     public static int Mr => 8;
     public static int Nr => 32;
     public static int Kc => 256;

@@ -26,7 +26,7 @@ public class GemmTests
     public void RandomShapes_AllTransposes_MatchReference(string kernel)
     {
         var kind = Enum.Parse<GemmKernelKind>(kernel);
-        int[] sizes = [1, 2, 3, 7, 17, 33, 65, 130];
+        int[] sizes = [0, 1, 2, 3, 7, 17, 33, 65, 130];
         float[] alphas = [1f, -0.75f, 2.5f];
         float[] betas = [0f, 1f, 0.5f];
         var random = new Random(1234 + (int)kind);
@@ -89,6 +89,22 @@ public class GemmTests
             Assert.Equal(one, p.RunFast(GemmKernelKind.Auto, new ComputeContext(2)));
             Assert.Equal(one, p.RunFast(GemmKernelKind.Auto, new ComputeContext(3)));
         }
+    }
+
+    [Theory]
+    [InlineData(false, false, 64, 96, 300)] // packed path, two k blocks
+    [InlineData(false, true, 16, 25, 784)]  // dot-product path
+    [InlineData(true, false, 25, 784, 16)]  // B read in place
+    public void SingleThreaded_SteadyState_AllocatesNothing(bool ta, bool tb, int m, int n, int k)
+    {
+        var p = new Problem(new Random(3), ta, tb, m, n, k, 1f, 0f, padding: 0);
+        float[] c = new float[p.C.Length];
+        for (int i = 0; i < 3; i++) Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        void Run() => Gemm.Multiply(ta, tb, m, n, k, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc);
     }
 
     [Fact]
