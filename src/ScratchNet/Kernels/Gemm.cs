@@ -67,7 +67,10 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>Problems below this many floating-point operations are not worth waking threads for.</summary>
+    /// <summary>
+    /// Problems below this many floating-point operations (about 10 µs of work) are not worth waking
+    /// threads for: measured, the 0.6 MFLOP conv shapes gained nothing reliable from a second thread.
+    /// </summary>
     private const double ParallelMinFlops = 1 << 20;
 
     /// <summary>The fastest microkernel this machine runs natively.</summary>
