@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace ScratchNet.Kernels;
 
 /// <summary>A body of work over the index range [start, end), run by worker <c>worker</c>.</summary>
@@ -7,8 +9,21 @@ public delegate void RangeBody(int worker, int start, int end);
 /// How many threads the kernels may use. Work is split into fixed, contiguous chunks that depend
 /// only on the count and the thread number, so results are reproducible for a given thread count.
 /// </summary>
+/// <remarks>
+/// The calling thread runs chunk 0; the other chunks go to the .NET thread pool as preallocated
+/// work items, so a parallel region allocates nothing. Regions on one context run one at a time:
+/// a region started from inside another (or from a second thread meanwhile) runs serially.
+/// </remarks>
 public sealed class ComputeContext
 {
+    private readonly Chunk[] _chunks;
+    private readonly ManualResetEventSlim _finished = new(false);
+    private int _busy;
+    private int _pending;
+    private RangeBody? _body;
+    private int _count, _workers;
+    private ExceptionDispatchInfo? _failure;
+
     /// <summary>A single-threaded context.</summary>
     public static ComputeContext SingleThreaded { get; } = new(1);
 
@@ -18,6 +33,8 @@ public sealed class ComputeContext
         if (threads < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "The thread count must be at least 1.");
         Threads = threads;
+        _chunks = new Chunk[threads];
+        for (int w = 1; w < threads; w++) _chunks[w] = new Chunk(this, w);
     }
 
     /// <summary>The number of threads the kernels may use.</summary>
@@ -32,17 +49,69 @@ public sealed class ComputeContext
     /// </summary>
     public int For(int count, RangeBody body)
     {
+        ArgumentNullException.ThrowIfNull(body);
         int workers = WorkersFor(count);
-        if (workers == 1)
+        if (workers == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            body(0, 0, count);
-            return 1;
+            if (workers > 1)
+                for (int w = 0; w < workers; w++) RunChunk(body, count, workers, w);
+            else
+                body(0, 0, count);
+            return workers;
         }
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        try
         {
-            long start = (long)count * w / workers, end = (long)count * (w + 1) / workers;
-            body(w, (int)start, (int)end);
-        });
-        return workers;
+            _body = body;
+            _count = count;
+            _workers = workers;
+            _failure = null;
+            _pending = workers - 1;
+            _finished.Reset();
+            for (int w = 1; w < workers; w++)
+                ThreadPool.UnsafeQueueUserWorkItem(_chunks[w], preferLocal: false);
+            try
+            {
+                RunChunk(body, count, workers, 0);
+            }
+            finally
+            {
+                _finished.Wait();
+            }
+            _failure?.Throw();
+            return workers;
+        }
+        finally
+        {
+            _body = null;
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private static void RunChunk(RangeBody body, int count, int workers, int w)
+    {
+        long start = (long)count * w / workers, end = (long)count * (w + 1) / workers;
+        body(w, (int)start, (int)end);
+    }
+
+    private void RunQueuedChunk(int w)
+    {
+        try
+        {
+            RunChunk(_body!, _count, _workers, w);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _pending) == 0) _finished.Set();
+        }
+    }
+
+    // One preallocated thread-pool work item per extra worker.
+    private sealed class Chunk(ComputeContext owner, int worker) : IThreadPoolWorkItem
+    {
+        public void Execute() => owner.RunQueuedChunk(worker);
     }
 }

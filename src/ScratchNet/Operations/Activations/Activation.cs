@@ -6,11 +6,19 @@ namespace ScratchNet.Operations.Activations;
 /// </summary>
 public abstract class Activation : Operation
 {
+    // Element-wise work is split among threads in blocks of this many values; smaller tensors stay on one thread.
+    private const int Block = 16384;
+
     /// <inheritdoc />
     protected sealed override Tensor ComputeOutput(Tensor input)
     {
         Tensor output = OutputBuffer(input.Shape);
-        Apply(input.Span, output.Span);
+        int blocks = (input.Length + Block - 1) / Block;
+        Compute.For(blocks, (_, first, end) =>
+        {
+            var (start, length) = Range(first, end, input.Length);
+            Apply(input.Span.Slice(start, length), output.Span.Slice(start, length));
+        });
         return output;
     }
 
@@ -18,8 +26,21 @@ public abstract class Activation : Operation
     protected sealed override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         Tensor inputGradient = InputGradientBuffer();
-        Differentiate(Input.Span, Output.Span, outputGradient.Span, inputGradient.Span);
+        Tensor input = Input, output = Output;
+        int blocks = (input.Length + Block - 1) / Block;
+        Compute.For(blocks, (_, first, end) =>
+        {
+            var (start, length) = Range(first, end, input.Length);
+            Differentiate(input.Span.Slice(start, length), output.Span.Slice(start, length),
+                outputGradient.Span.Slice(start, length), inputGradient.Span.Slice(start, length));
+        });
         return inputGradient;
+    }
+
+    private static (int Start, int Length) Range(int firstBlock, int endBlock, int total)
+    {
+        int start = firstBlock * Block;
+        return (start, Math.Min(endBlock * Block, total) - start);
     }
 
     /// <summary>y = f(x), element by element.</summary>
