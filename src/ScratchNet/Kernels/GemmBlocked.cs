@@ -26,17 +26,9 @@ internal static unsafe class GemmBlocked
         int kcMax = Math.Min(TK.Kc, g.K);
         int mcMax = Math.Min(TK.Mc, RoundUp(rows, mr));
         int ncMax = Math.Min(TK.Nc, RoundUp(cols, nr));
-        float[] bufferA = GemmScratch.Rent(mcMax * kcMax), bufferB = GemmScratch.Rent(ncMax * kcMax);
-        try
-        {
-            fixed (float* pa = bufferA, pb = bufferB)
-                Blocks<TK>(g, row0, row1, col0, col1, GemmScratch.Align(pa), GemmScratch.Align(pb));
-        }
-        finally
-        {
-            GemmScratch.Return(bufferA);
-            GemmScratch.Return(bufferB);
-        }
+        float[] bufferA = GemmScratch.ForA(mcMax * kcMax), bufferB = GemmScratch.ForB(ncMax * kcMax);
+        fixed (float* pa = bufferA, pb = bufferB)
+            Blocks<TK>(g, row0, row1, col0, col1, GemmScratch.Align(pa), GemmScratch.Align(pb));
     }
 
     // Hot loops from the first call: tier-0 code of vector kernels is some 25 times slower, which
