@@ -10,7 +10,8 @@ namespace ScratchNet.Layers;
 /// </summary>
 public sealed class Conv2D : Layer
 {
-    private readonly Operation _activation;
+    /// <summary>The activation operation (linear when none was given).</summary>
+    public Operation Activation { get; }
 
     /// <summary>Creates a convolution layer.</summary>
     /// <param name="outChannels">Number of filters (output channels); positive.</param>
@@ -38,7 +39,7 @@ public sealed class Conv2D : Layer
         Padding = padding ?? Padding.Same;
         HasBias = bias;
         Flattens = flatten;
-        _activation = activation ?? new Linear();
+        Activation = activation ?? new Linear();
     }
 
     /// <summary>Output channels.</summary>
@@ -79,7 +80,7 @@ public sealed class Conv2D : Layer
         convolution.GeometryFor([1, .. sampleShape]); // fail now, with the layer's message, if the kernel does not fit
         var operations = new List<Operation> { convolution };
         if (HasBias) operations.Add(new BiasAdd(new Parameter("bias", new Tensor(OutChannels))));
-        operations.Add(_activation);
+        operations.Add(Activation);
         if (Flattens) operations.Add(new FlattenOperation());
         return operations;
     }

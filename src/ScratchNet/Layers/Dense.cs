@@ -8,7 +8,8 @@ namespace ScratchNet.Layers;
 /// </summary>
 public sealed class Dense : Layer
 {
-    private readonly Operation _activation;
+    /// <summary>The activation operation (linear when none was given).</summary>
+    public Operation Activation { get; }
 
     /// <summary>Creates a dense layer with <paramref name="neurons"/> outputs.</summary>
     /// <param name="neurons">Output features; must be positive.</param>
@@ -20,7 +21,7 @@ public sealed class Dense : Layer
             throw new ArgumentOutOfRangeException(nameof(neurons), neurons, $"Dense: neurons must be a positive number, got {neurons}.");
         Neurons = neurons;
         HasBias = bias;
-        _activation = activation ?? new Linear();
+        Activation = activation ?? new Linear();
     }
 
     /// <summary>The number of outputs.</summary>
@@ -40,7 +41,7 @@ public sealed class Dense : Layer
         WeightInitializer.Fill(weight.Value.Span, WeightInit, inputs, Neurons, random);
         var operations = new List<Operation> { new WeightMultiply(weight) };
         if (HasBias) operations.Add(new BiasAdd(new Parameter("bias", new Tensor(Neurons))));
-        operations.Add(_activation);
+        operations.Add(Activation);
         return operations;
     }
 

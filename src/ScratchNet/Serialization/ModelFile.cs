@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using ScratchNet.Data;
+using ScratchNet.Training;
+
+namespace ScratchNet.Serialization;
+
+/// <summary>
+/// One self-contained model file in the safetensors format (see <see cref="SafeTensors"/>). Tensors are
+/// named as in PyTorch's state dict ("{layer index}.weight", "{layer index}.bias") and laid out as
+/// PyTorch stores them: dense weights [out, in], convolution weights [out, in, kh, kw]. The metadata
+/// holds everything needed to use the model again:
+/// <c>format</c> ("scratchnet-model"), <c>format_version</c>, <c>architecture</c> (a <see cref="ModelSpec"/> JSON),
+/// <c>input_shape</c> (JSON array, one sample), <c>seed</c>, and when known <c>normalization</c>
+/// ({"mean", "std"}), <c>class_names</c> (JSON array) and <c>training</c> (free-form JSON settings).
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The value of the "format" metadata entry.</summary>
+    public const string Format = "scratchnet-model";
+
+    /// <summary>The version written; files of a newer version are refused with a clear message.</summary>
+    public const int Version = 1;
+
+    /// <summary>
+    /// Writes <paramref name="network"/> (which must be built) to <paramref name="path"/> atomically:
+    /// the file is written under a temporary name, flushed, then renamed over the old one, so a crash
+    /// never leaves a half-written model behind.
+    /// </summary>
+    public static void Save(NeuralNetwork network, string path, IReadOnlyDictionary<string, string>? trainingSettings = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!network.IsBuilt) throw new InvalidOperationException("Build the network (or train it) before saving it: its weights do not exist yet.");
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["format_version"] = Version.ToString(CultureInfo.InvariantCulture),
+            ["architecture"] = ModelSpec.Describe(network.Layers, network.Loss),
+            ["input_shape"] = JsonSerializer.Serialize(network.Layers[0].InputSampleShape.ToArray()),
+            ["seed"] = network.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (network.Normalization is { } n)
+            metadata["normalization"] = JsonSerializer.Serialize(new Dictionary<string, float> { ["mean"] = n.Mean, ["std"] = n.Std });
+        if (network.ClassNames is { } names) metadata["class_names"] = JsonSerializer.Serialize(names);
+        if (trainingSettings is not null) metadata["training"] = JsonSerializer.Serialize(trainingSettings);
+
+        var tensors = network.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList();
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = $"{full}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                SafeTensors.Write(stream, tensors, metadata);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Reads a model file back into a built network with the saved weights, normalisation and class names.
+    /// Loading is strict: every parameter the architecture needs must be present with its exact shape,
+    /// and no other tensor may be present; the message lists every missing, unexpected or mis-shaped one.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is unreadable, corrupt, or does not match its architecture.</exception>
+    public static NeuralNetwork Load(string path)
+    {
+        var (metadata, tensors) = SafeTensors.Read(path);
+        string Need(string key) => metadata.TryGetValue(key, out string? v) ? v
+            : throw new ModelFileException(path, $"the metadata has no '{key}' entry; it is not a ScratchNet model file.");
+        if (Need("format") != Format) throw new ModelFileException(path, $"its format is '{metadata["format"]}', not '{Format}'.");
+        if (!int.TryParse(Need("format_version"), CultureInfo.InvariantCulture, out int version) || version > Version || version < 1)
+            throw new ModelFileException(path, $"it has format version '{metadata["format_version"]}'; this ScratchNet reads version {Version}. Update ScratchNet to read it.");
+
+        var (layers, loss) = ModelSpec.Parse(Need("architecture"), path + " (architecture)");
+        int seed = int.TryParse(metadata.GetValueOrDefault("seed"), CultureInfo.InvariantCulture, out int s) ? s : 1;
+        int[] inputShape = ParseJson<int[]>(path, "input_shape", Need("input_shape"));
+        var network = new NeuralNetwork(layers, loss, seed);
+        try
+        {
+            network.Build(inputShape);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException(path, $"its architecture does not fit its input shape {Tensor.FormatShape(inputShape)}: {e.Message}", e);
+        }
+
+        LoadWeights(network, tensors, path);
+        if (metadata.TryGetValue("normalization", out string? normalization))
+        {
+            var stats = ParseJson<Dictionary<string, float>>(path, "normalization", normalization);
+            if (!stats.TryGetValue("mean", out float mean) || !stats.TryGetValue("std", out float std) || !float.IsFinite(mean) || !(std > 0))
+                throw new ModelFileException(path, "its normalization entry needs a finite 'mean' and a positive 'std'.");
+            network.Normalization = new Standardizer(mean, std);
+        }
+        if (metadata.TryGetValue("class_names", out string? classNames))
+            network.ClassNames = ParseJson<string[]>(path, "class_names", classNames);
+        return network;
+    }
+
+    private static void LoadWeights(NeuralNetwork network, IReadOnlyDictionary<string, Tensor> tensors, string path)
+    {
+        var problems = new List<string>();
+        var expected = network.NamedParameters().ToList();
+        foreach (var (name, parameter) in expected)
+        {
+            if (!tensors.TryGetValue(name, out Tensor? stored)) problems.Add($"missing '{name}' {parameter.Value.ShapeText}");
+            else if (!stored.HasShape(parameter.Value.Shape)) problems.Add($"'{name}' has shape {stored.ShapeText}, expected {parameter.Value.ShapeText}");
+            else if (!stored.AllFinite()) problems.Add($"'{name}' holds NaN or infinite values");
+            else parameter.Value.CopyFrom(stored);
+        }
+        var names = expected.Select(p => p.Name).ToHashSet();
+        foreach (string name in tensors.Keys.Where(n => !names.Contains(n)).Order())
+            problems.Add($"unexpected '{name}'");
+        if (problems.Count > 0)
+            throw new ModelFileException(path, $"its weights do not match its architecture: {string.Join("; ", problems)}.");
+    }
+
+    private static T ParseJson<T>(string path, string key, string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException(path, $"its '{key}' metadata is not valid ({e.Message}).", e);
+        }
+    }
+}
