@@ -11,6 +11,8 @@ namespace ScratchNet.Layers;
 /// Built from three operations: <see cref="BatchNormalization"/> (no parameters; the statistics and the buffers
 /// "running_mean" and "running_var"), <see cref="ChannelScale"/> (γ, parameter "weight", initially 1) and
 /// <see cref="BiasAdd"/> (β, parameter "bias", initially 0). The names follow PyTorch's BatchNorm.
+/// A training batch must hold at least two values per channel (for [N, F] input: at least two samples), as in PyTorch;
+/// a bias in the layer before is redundant (the mean is subtracted), so create it with <c>bias: false</c>.
 /// </remarks>
 public sealed class BatchNorm : Layer
 {
