@@ -12,6 +12,7 @@ public abstract class Layer
 {
     private readonly List<Operation> _operations = [];
     private readonly List<Parameter> _parameters = [];
+    private readonly List<NamedBuffer> _buffers = [];
     private int[]? _sampleShape;
     private ComputeContext _compute = ComputeContext.SingleThreaded;
     private bool _computesInputGradient = true;
@@ -33,6 +34,12 @@ public abstract class Layer
 
     /// <summary>The learnable parameters (empty until built).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>
+    /// The non-trainable state of the operations, such as a batch normalisation's "running_mean" and "running_var"
+    /// (empty until built, and for most layers). Saved with the model; never updated by an optimizer.
+    /// </summary>
+    public IReadOnlyList<NamedBuffer> Buffers => _buffers;
 
     /// <summary>A short name for tables and error messages.</summary>
     public virtual string Name => GetType().Name;
@@ -93,6 +100,7 @@ public abstract class Layer
         {
             op.Compute = _compute;
             if (op is ParamOperation p) _parameters.Add(p.Parameter);
+            _buffers.AddRange(op.Buffers);
         }
         if (_operations.Count > 0) _operations[0].ComputesInputGradient = _computesInputGradient;
         _sampleShape = sampleShape.ToArray();

@@ -38,6 +38,12 @@ public abstract class Operation
     /// <summary>The output of the last <see cref="Forward"/>.</summary>
     protected Tensor Output => _output ?? throw new InvalidOperationException($"{Name}: Backward was called before Forward.");
 
+    /// <summary>
+    /// Non-trainable state the operation keeps and a model file must save (e.g. running statistics); empty for most
+    /// operations. The list and its tensors must exist from construction on.
+    /// </summary>
+    public virtual IReadOnlyList<NamedBuffer> Buffers => [];
+
     /// <summary>Whether the last <see cref="Forward"/> ran in training mode.</summary>
     protected bool Training { get; private set; }
 

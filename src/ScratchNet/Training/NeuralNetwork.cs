@@ -73,6 +73,17 @@ public sealed class NeuralNetwork
                 yield return ($"{i}.{p.Name}", p);
     }
 
+    /// <summary>
+    /// The non-trainable state (e.g. batch normalisation running statistics) with PyTorch-style names:
+    /// "{layer index}.{name}", e.g. "1.running_mean" (empty until built).
+    /// </summary>
+    public IEnumerable<(string Name, NamedBuffer Buffer)> NamedBuffers()
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            foreach (NamedBuffer b in Layers[i].Buffers)
+                yield return ($"{i}.{b.Name}", b);
+    }
+
     /// <summary>The number of learnable values.</summary>
     public int ParameterCount => _parameters.Sum(p => p.Value.Length);
 

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using ScratchNet.Data;
 using ScratchNet.Optimizers;
+using ScratchNet.Optimizers.Schedules;
 
 namespace ScratchNet.Training;
 
 /// <summary>
 /// Trains a network with an optimizer: each epoch shuffles the training set, takes a gradient step per
-/// batch, and every <see cref="TrainingOptions.EvalEvery"/> epochs reports validation loss and accuracy.
+/// batch, and every <see cref="TrainingOptions.EvalEvery"/> epochs reports validation loss and accuracy. With a
+/// <see cref="TrainingOptions.Schedule"/>, the optimizer's learning rate is set from it before every batch.
 /// </summary>
 public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
 {
@@ -53,6 +55,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                 int start = b * options.BatchSize;
                 ReadOnlySpan<int> indices = order.AsSpan(start, Math.Min(options.BatchSize, train.Count - start));
                 var (x, y) = batches.Fill(indices);
+                ApplySchedule(options.Schedule, epoch, b, batchCount, options.Epochs);
                 float loss = Network.TrainBatch(x, y);
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(epoch, b + 1, loss, Optimizer.LearningRate);
@@ -70,5 +73,12 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             EpochCompleted?.Invoke(result);
         }
         return history;
+    }
+
+    // The learning-rate schedule, if any, sets the rate for the batch about to be taken (epoch from 1, batch from 0).
+    private void ApplySchedule(LearningRateSchedule? schedule, int epoch, int batch, int batchCount, int epochs)
+    {
+        if (schedule is not null)
+            Optimizer.LearningRate = schedule.RateAt(new SchedulePosition(epoch - 1, batch, batchCount, epochs));
     }
 }

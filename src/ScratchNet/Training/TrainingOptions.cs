@@ -1,3 +1,5 @@
+using ScratchNet.Optimizers.Schedules;
+
 namespace ScratchNet.Training;
 
 /// <summary>Settings of <see cref="Trainer.Fit"/>; each is validated there with the value received.</summary>
@@ -17,6 +19,12 @@ public sealed record TrainingOptions
 
     /// <summary>Images per batch when evaluating (memory only; does not change the result).</summary>
     public int EvaluationBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// The learning-rate schedule, or null to keep the optimizer's rate. When set, <see cref="Trainer.Fit"/> writes
+    /// the schedule's rate to <see cref="ScratchNet.Optimizers.Optimizer.LearningRate"/> before every batch.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
 
     internal void Validate()
     {

@@ -1,0 +1,53 @@
+using ScratchNet.Operations;
+
+namespace ScratchNet.Layers;
+
+/// <summary>
+/// Batch normalisation over the channel axis of [N, F] (dense) or [N, C, H, W] (convolution) inputs:
+/// y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε). Training uses the batch statistics and updates the running ones;
+/// inference uses the running ones.
+/// </summary>
+/// <remarks>
+/// Built from three operations: <see cref="BatchNormalization"/> (no parameters; the statistics and the buffers
+/// "running_mean" and "running_var"), <see cref="ChannelScale"/> (γ, parameter "weight", initially 1) and
+/// <see cref="BiasAdd"/> (β, parameter "bias", initially 0). The names follow PyTorch's BatchNorm.
+/// A training batch must hold at least two values per channel (for [N, F] input: at least two samples), as in PyTorch;
+/// a bias in the layer before is redundant (the mean is subtracted), so create it with <c>bias: false</c>.
+/// </remarks>
+public sealed class BatchNorm : Layer
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="momentum">Weight of each batch's statistics in the running ones, in [0, 1] (PyTorch's convention).</param>
+    /// <param name="epsilon">Added to the variance before the square root; positive.</param>
+    public BatchNorm(float momentum = 0.1f, float epsilon = 1e-5f)
+    {
+        Momentum = BatchNormalization.ValidateMomentum(momentum, "BatchNorm");
+        Epsilon = BatchNormalization.ValidateEpsilon(epsilon, "BatchNorm");
+    }
+
+    /// <summary>Weight of each batch's statistics in the running ones.</summary>
+    public float Momentum { get; }
+
+    /// <summary>Added to the variance before the square root.</summary>
+    public float Epsilon { get; }
+
+    /// <inheritdoc />
+    protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random)
+    {
+        if (sampleShape.Length < 1 || sampleShape[0] <= 0)
+            throw new ShapeMismatchException(
+                $"BatchNorm: expected input [batch, channels, ...] with at least one channel, but got [batch, {string.Join(", ", sampleShape.ToArray())}].");
+        int channels = sampleShape[0];
+        var gamma = new Parameter("weight", new Tensor(channels));
+        gamma.Value.Fill(1f);
+        return
+        [
+            new BatchNormalization(channels, Momentum, Epsilon),
+            new ChannelScale(gamma),
+            new BiasAdd(new Parameter("bias", new Tensor(channels))),
+        ];
+    }
+
+    /// <inheritdoc />
+    protected override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+}

@@ -1,0 +1,71 @@
+using System.Numerics.Tensors;
+
+namespace ScratchNet.Operations;
+
+/// <summary>
+/// Inverted dropout. In training each element is kept with probability 1 − rate and scaled by 1/(1 − rate), so the
+/// expected output equals the input: y = x ⊙ m with m[i] ∈ {0, 1/(1 − rate)}. At inference it is the identity (no copy).
+/// </summary>
+/// <remarks>
+/// Backward: ∂L/∂x = ∂L/∂y ⊙ m in training (the mask of the last training forward), ∂L/∂y at inference.
+/// The mask is drawn from a <see cref="Random"/> owned by the operation and seeded at construction, so the same seed
+/// and the same sequence of calls give the same masks.
+/// </remarks>
+public sealed class DropoutOperation : Operation
+{
+    private readonly Random _random;
+    private Tensor? _mask;
+
+    /// <summary>Creates the operation.</summary>
+    /// <param name="rate">The probability of dropping an element, in [0, 1).</param>
+    /// <param name="seed">Seeds the random numbers the masks are drawn from.</param>
+    public DropoutOperation(float rate, int seed = 0)
+    {
+        Rate = ValidateRate(rate, "DropoutOperation");
+        _random = new Random(seed);
+    }
+
+    /// <summary>The probability of dropping an element.</summary>
+    public float Rate { get; }
+
+    /// <summary>
+    /// When true, training forward passes reuse the current mask (while the shape stays the same) instead of drawing
+    /// a new one. Meant for gradient checks, which run the same forward pass many times.
+    /// </summary>
+    public bool FreezeMask { get; set; }
+
+    /// <summary>The mask of the last training forward pass (0 or 1/(1 − rate) per element), or null before one.</summary>
+    public Tensor? Mask => _mask;
+
+    /// <summary>Throws unless <paramref name="rate"/> lies in [0, 1); the message names <paramref name="owner"/> and the value.</summary>
+    internal static float ValidateRate(float rate, string owner) => rate is >= 0f and < 1f ? rate
+        : throw new ArgumentOutOfRangeException(nameof(rate), rate, $"{owner}: the dropout rate must be in [0, 1), got {rate}.");
+
+    /// <inheritdoc />
+    protected override Tensor ComputeOutput(Tensor input)
+    {
+        if (!Training) return input;
+        bool reuse = FreezeMask && _mask is not null && _mask.HasShape(input.Shape);
+        Tensor mask = reuse ? _mask! : Tensor.Reuse(ref _mask, input.Shape);
+        if (!reuse) DrawMask(mask.Span);
+        Tensor output = OutputBuffer(input.Shape);
+        TensorPrimitives.Multiply(input.Span, mask.Span, output.Span);
+        return output;
+    }
+
+    /// <inheritdoc />
+    protected override Tensor ComputeInputGradient(Tensor outputGradient)
+    {
+        if (!Training) return outputGradient;
+        Tensor inputGradient = InputGradientBuffer();
+        TensorPrimitives.Multiply(outputGradient.Span, _mask!.Span, inputGradient.Span);
+        return inputGradient;
+    }
+
+    private void DrawMask(Span<float> mask)
+    {
+        float keep = 1f / (1f - Rate);
+        // NextSingle is uniform in [0, 1): P(u ≥ rate) = 1 − rate.
+        for (int i = 0; i < mask.Length; i++) mask[i] = _random.NextSingle() >= Rate ? keep : 0f;
+    }
+}
