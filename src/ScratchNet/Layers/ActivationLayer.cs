@@ -8,16 +8,17 @@ namespace ScratchNet.Layers;
 /// </summary>
 public sealed class ActivationLayer : Layer
 {
-    private readonly Operation _operation;
-
     /// <summary>Wraps <paramref name="operation"/>, which must keep the input's shape (a new instance per layer, as it caches its input).</summary>
-    public ActivationLayer(Operation operation) => _operation = operation ?? throw new ArgumentNullException(nameof(operation));
+    public ActivationLayer(Operation operation) => Activation = operation ?? throw new ArgumentNullException(nameof(operation));
+
+    /// <summary>The wrapped operation.</summary>
+    public Operation Activation { get; }
 
     /// <inheritdoc />
-    public override string Name => _operation.Name;
+    public override string Name => Activation.Name;
 
     /// <inheritdoc />
-    protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random) => [_operation];
+    protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random) => [Activation];
 
     /// <inheritdoc />
     protected override int[] ComputeOutputShape(int[] inputShape) => inputShape;

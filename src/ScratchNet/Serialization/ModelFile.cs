@@ -7,7 +7,8 @@ namespace ScratchNet.Serialization;
 
 /// <summary>
 /// One self-contained model file in the safetensors format (see <see cref="SafeTensors"/>). Tensors are
-/// named as in PyTorch's state dict ("{layer index}.weight", "{layer index}.bias") and laid out as
+/// named as in PyTorch's state dict ("{layer index}.weight", "{layer index}.bias", "{layer index}.running_mean",
+/// "{layer index}.running_var") and laid out as
 /// PyTorch stores them: dense weights [out, in], convolution weights [out, in, kh, kw]. The metadata
 /// holds everything needed to use the model again:
 /// <c>format</c> ("scratchnet-model"), <c>format_version</c>, <c>architecture</c> (a <see cref="ModelSpec"/> JSON),
@@ -44,7 +45,7 @@ public static class ModelFile
         if (network.ClassNames is { } names) metadata["class_names"] = JsonSerializer.Serialize(names);
         if (trainingSettings is not null) metadata["training"] = JsonSerializer.Serialize(trainingSettings);
 
-        var tensors = network.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList();
+        var tensors = StateOf(network).Select(p => (p.Name, p.Value)).ToList();
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = $"{full}.{Environment.ProcessId}.tmp";
@@ -107,13 +108,13 @@ public static class ModelFile
     private static void LoadWeights(NeuralNetwork network, IReadOnlyDictionary<string, Tensor> tensors, string path)
     {
         var problems = new List<string>();
-        var expected = network.NamedParameters().ToList();
-        foreach (var (name, parameter) in expected)
+        var expected = StateOf(network).ToList();
+        foreach (var (name, value) in expected)
         {
-            if (!tensors.TryGetValue(name, out Tensor? stored)) problems.Add($"missing '{name}' {parameter.Value.ShapeText}");
-            else if (!stored.HasShape(parameter.Value.Shape)) problems.Add($"'{name}' has shape {stored.ShapeText}, expected {parameter.Value.ShapeText}");
+            if (!tensors.TryGetValue(name, out Tensor? stored)) problems.Add($"missing '{name}' {value.ShapeText}");
+            else if (!stored.HasShape(value.Shape)) problems.Add($"'{name}' has shape {stored.ShapeText}, expected {value.ShapeText}");
             else if (!stored.AllFinite()) problems.Add($"'{name}' holds NaN or infinite values");
-            else parameter.Value.CopyFrom(stored);
+            else value.CopyFrom(stored);
         }
         var names = expected.Select(p => p.Name).ToHashSet();
         foreach (string name in tensors.Keys.Where(n => !names.Contains(n)).Order())
@@ -121,6 +122,11 @@ public static class ModelFile
         if (problems.Count > 0)
             throw new ModelFileException(path, $"its weights do not match its architecture: {string.Join("; ", problems)}.");
     }
+
+    // Everything a trained model is made of: the parameters, then buffers such as batch-norm running statistics.
+    private static IEnumerable<(string Name, Tensor Value)> StateOf(NeuralNetwork network) =>
+        network.NamedParameters().Select(p => (p.Name, p.Parameter.Value))
+            .Concat(network.NamedBuffers().Select(b => (b.Name, b.Buffer.Value)));
 
     private static T ParseJson<T>(string path, string key, string json)
     {

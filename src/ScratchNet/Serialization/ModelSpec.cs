@@ -17,7 +17,8 @@ namespace ScratchNet.Serialization;
 /// Layer types and their fields (all optional but the first listed):
 /// conv2d (filters, kernel = n or [h, w], stride = n or [h, w], padding = "same" | "valid" | n | [rows, cols] | [top, bottom, left, right], bias, activation, flatten);
 /// dense (units, bias, activation); maxpool2d and avgpool2d (pool = n or [h, w], stride, padding); globalavgpool2d; flatten.
-/// Activations: linear, tanh, sigmoid, relu. Errors name the JSON path of the bad entry, e.g. <c>$.layers[1].kernel</c>.
+/// batchnorm (momentum, epsilon); dropout (rate); activation (activation).
+/// Activations: linear, tanh, sigmoid, relu, leaky_relu (slope 0.01), elu (alpha 1), gelu, softmax. Errors name the JSON path of the bad entry, e.g. <c>$.layers[1].kernel</c>.
 /// </summary>
 public static class ModelSpec
 {
@@ -27,6 +28,10 @@ public static class ModelSpec
         ["tanh"] = () => new Tanh(),
         ["sigmoid"] = () => new Sigmoid(),
         ["relu"] = () => new ReLU(),
+        ["leaky_relu"] = () => new LeakyReLU(),
+        ["elu"] = () => new ELU(),
+        ["gelu"] = () => new GELU(),
+        ["softmax"] = () => new Softmax(),
     };
 
     private static readonly Dictionary<string, Func<Loss>> Losses = new(StringComparer.OrdinalIgnoreCase)
@@ -36,7 +41,8 @@ public static class ModelSpec
     };
 
     /// <summary>The layer types a specification may use.</summary>
-    public static IReadOnlyList<string> LayerTypes { get; } = ["conv2d", "dense", "maxpool2d", "avgpool2d", "globalavgpool2d", "flatten"];
+    public static IReadOnlyList<string> LayerTypes { get; } =
+        ["conv2d", "dense", "maxpool2d", "avgpool2d", "globalavgpool2d", "flatten", "batchnorm", "dropout", "activation"];
 
     /// <summary>Parses a specification; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="ModelFileException">The JSON is malformed or an entry is invalid; the message gives its path.</exception>
@@ -87,6 +93,9 @@ public static class ModelSpec
             ["stride"] = Pair(p.StrideHeight, p.StrideWidth), ["padding"] = DescribePadding(p.Padding),
         },
         GlobalAvgPool2D => new JsonObject { ["type"] = "globalavgpool2d" },
+        BatchNorm b => new JsonObject { ["type"] = "batchnorm", ["momentum"] = b.Momentum, ["epsilon"] = b.Epsilon },
+        Dropout d => new JsonObject { ["type"] = "dropout", ["rate"] = d.Rate },
+        ActivationLayer a => new JsonObject { ["type"] = "activation", ["activation"] = ActivationName(a.Activation) },
         Flatten => new JsonObject { ["type"] = "flatten" },
         _ => throw new NotSupportedException($"Layer {layer.Name} cannot be described in a model specification yet."),
     };
@@ -126,6 +135,17 @@ public static class ModelSpec
                 break;
             case "flatten":
                 layer = new Flatten();
+                break;
+            case "batchnorm":
+                layer = new BatchNorm(Number(o, "momentum", 0.1f, source, path, known), Number(o, "epsilon", 1e-5f, source, path, known));
+                break;
+            case "dropout":
+                known.Add("rate");
+                layer = new Dropout(o["rate"] is { } rate ? Float(rate, source, path + ".rate") : throw Bad(source, path + ".rate", "missing"));
+                break;
+            case "activation":
+                if (o["activation"] is null) throw Bad(source, path + ".activation", "missing");
+                layer = new ActivationLayer(ActivationOf(o, source, path, known));
                 break;
             default:
                 throw Bad(source, path + ".type", $"unknown layer type '{type}'; valid: {string.Join(", ", LayerTypes)}");
@@ -198,6 +218,16 @@ public static class ModelSpec
         };
     }
 
+    private static float Number(JsonObject o, string key, float fallback, string source, string path, HashSet<string> known)
+    {
+        known.Add(key);
+        return o[key] is { } node ? Float(node, source, $"{path}.{key}") : fallback;
+    }
+
+    private static float Float(JsonNode node, string source, string path) =>
+        node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? (float)d
+            : throw Bad(source, path, $"expected a number, got {node.ToJsonString()}");
+
     private static int PositiveInt(JsonNode? node, string source, string path)
     {
         int value = NonNegativeInt(node, source, path);
@@ -220,9 +250,18 @@ public static class ModelSpec
         _ => new JsonArray(p.Top, p.Bottom, p.Left, p.Right),
     };
 
-    private static string ActivationName(Operation activation) =>
-        Activations.FirstOrDefault(p => p.Value().GetType() == activation.GetType()).Key
-        ?? throw new NotSupportedException($"Activation {activation.Name} cannot be described in a model specification yet.");
+    private static string ActivationName(Operation activation)
+    {
+        bool defaults = activation switch
+        {
+            LeakyReLU l => l.Slope == new LeakyReLU().Slope,
+            ELU e => e.Alpha == new ELU().Alpha,
+            _ => true,
+        };
+        string? name = Activations.FirstOrDefault(p => p.Value().GetType() == activation.GetType()).Key;
+        return defaults && name is not null ? name
+            : throw new NotSupportedException($"Activation {activation.Name} (with these settings) cannot be described in a model specification yet.");
+    }
 
     private static string LossName(Loss loss) =>
         Losses.FirstOrDefault(p => p.Value().GetType() == loss.GetType()).Key

@@ -60,16 +60,20 @@ public sealed class ModelFileTests : IDisposable
     {
         var network = new NeuralNetwork(
             [new Conv2D(4, 3, stride: 2, padding: Padding.Explicit(1, 2), activation: new ReLU(), kernelWidth: 2),
+             new BatchNorm(momentum: 0.2f), new ActivationLayer(new GELU()),
              new MaxPool2D(2, padding: Padding.Same), new Conv2D(3, 2, padding: Padding.Valid, activation: new Sigmoid()),
-             new AvgPool2D(2, 1), new GlobalAvgPool2D(), new Dense(5, new Tanh(), bias: false), new Dense(2)],
+             new AvgPool2D(2, 1), new GlobalAvgPool2D(), new Dense(5, new ELU(), bias: false), new Dropout(0.3f),
+             new Dense(4, new LeakyReLU()), new BatchNorm(), new Dense(2)],
             new MeanSquaredError(), seed: 2);
         network.Build([2, 17, 13]);
+        network.Forward(TestData.Uniform(11, 6, 2, 17, 13), training: true); // moves the running statistics away from 0 and 1
         network.Save(PathOf("all.safetensors"));
 
         NeuralNetwork loaded = NeuralNetwork.Load(PathOf("all.safetensors"));
 
         Assert.IsType<MeanSquaredError>(loaded.Loss);
         Assert.Equal(ModelSpec.Describe(network.Layers, network.Loss), ModelSpec.Describe(loaded.Layers, loaded.Loss));
+        Assert.Equal(4, loaded.NamedBuffers().Count());
         Tensor x = TestData.Uniform(4, 2, 2, 17, 13);
         TestData.AssertBitIdentical(network.Predict(x).Span, loaded.Predict(x).Span, "outputs");
     }
