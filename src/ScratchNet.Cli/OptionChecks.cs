@@ -48,7 +48,7 @@ internal static class OptionChecks
         return option;
     }
 
-    public static Option<string> OneOf(this Option<string> option, params string[] allowed)
+    public static TOption OneOf<TOption>(this TOption option, params string[] allowed) where TOption : Option
     {
         option.Validators.Add(result =>
         {

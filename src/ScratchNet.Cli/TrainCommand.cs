@@ -3,6 +3,7 @@ using ScratchNet.Data;
 using ScratchNet.Layers;
 using ScratchNet.Models;
 using ScratchNet.Optimizers;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 
 namespace ScratchNet.Cli;
@@ -12,72 +13,122 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model preset: " + string.Join(", ", ModelPreset.All.Select(p => $"{p.Name} ({p.Description})")), DefaultValueFactory = _ => ModelPreset.SeedCnn.Name }
+        var model = new Option<string>("--model") { Description = "Model preset: " + string.Join("; ", ModelPreset.All.Select(p => $"{p.Name} ({p.Description})")), DefaultValueFactory = _ => ModelPreset.SeedCnn.Name }
             .OneOf(ModelPreset.All.Select(p => p.Name).ToArray());
+        var spec = new Option<string?>("--spec") { Description = "Train the architecture described in this JSON file instead of a preset (format: docs/model-spec.md)" };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default: the preset's)" }.Positive();
         var batchSize = new Option<int?>("--batch-size") { Description = "Images per gradient step (default: the preset's)" }.Positive();
+        var optimizer = new Option<string?>("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerCatalog.Optimizers)} (default: the preset's)" }
+            .OneOf(OptimizerCatalog.Optimizers.ToArray());
         var lr = new Option<float?>("--lr") { Description = "Learning rate (default: the preset's; seed-cnn 0.01, the notebook used 0.1)" }.PositiveFinite();
-        var momentum = new Option<float?>("--momentum") { Description = "Momentum of SGD, in [0, 1) (default: the preset's, 0.9)" }.InRange(0, 1);
+        var momentum = new Option<float?>("--momentum") { Description = "Momentum of momentum/nesterov SGD, in [0, 1) (default: the preset's, 0.9)" }.InRange(0, 1);
+        var weightDecay = new Option<float?>("--weight-decay") { Description = "Weight decay (L2 for sgd/momentum/adam, decoupled for adamw; default: the preset's)" }.InRange(0, 1);
+        var schedule = new Option<string?>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", OptimizerCatalog.Schedules)} (default: the preset's)" }
+            .OneOf(OptimizerCatalog.Schedules.ToArray());
+        var finalLr = new Option<float?>("--final-lr") { Description = "Rate at the end of linear, exponential or cosine schedules (default: lr/100)" }.InRange(0, float.MaxValue);
+        var warmup = new Option<int?>("--warmup") { Description = "Epochs of linear learning-rate warm-up (default 0)" }.Positive();
         var init = new Option<string>("--init") { Description = "Weight initialisation: glorot, he, or standard (the notebook's unscaled N(0,1))", DefaultValueFactory = _ => "glorot" }
             .OneOf("glorot", "he", "standard");
-        var seed = new Option<int>("--seed") { Description = "Seed for weights and shuffling", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, dropout and augmentation", DefaultValueFactory = _ => 1 };
         var data = new Option<string?>("--data") { Description = $"Folder with the four IDX files (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})" };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" }.Positive();
-        var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate on the test set every N epochs", DefaultValueFactory = _ => 1 }.Positive();
+        var validation = new Option<int?>("--validation") { Description = "Hold out N training images for validation (model selection); the test set is then used only for the final figure" }.Positive();
+        var patience = new Option<int?>("--patience") { Description = "Early stopping: stop after N evaluations without a better validation accuracy and keep the best weights (needs --validation)" }.Positive();
+        var augment = new Option<bool>("--augment") { Description = "Augment training images: random shifts of up to 2 pixels and horizontal flips" };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N epochs", DefaultValueFactory = _ => 1 }.Positive();
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels (same seed and threads: same run)", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
         var metrics = new Option<string?>("--metrics") { Description = "Write per-epoch figures and the test accuracy to this JSON file" };
+        var output = new Option<string?>("--out") { Description = "Write the run into this folder: model.safetensors, metrics.json" };
 
-        var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)")
+        var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 30\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001")
         {
-            model, epochs, batchSize, lr, momentum, init, seed, data, limit, evalEvery, threads, metrics,
+            model, spec, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, finalLr, warmup, init, seed, data, limit,
+            validation, patience, augment, evalEvery, threads, metrics, output,
         };
         command.SetAction(result =>
         {
-            ModelPreset preset = ModelPreset.Find(result.GetValue(model)!);
-            var settings = new Settings(
-                preset,
-                result.GetValue(epochs) ?? preset.Epochs,
-                result.GetValue(batchSize) ?? preset.BatchSize,
-                result.GetValue(lr) ?? preset.LearningRate,
-                result.GetValue(momentum) ?? preset.Momentum,
+            string? specPath = result.GetValue(spec);
+            bool modelGiven = result.GetResult(model) is { Implicit: false };
+            if (specPath is not null && modelGiven) throw new UsageException("give either --model or --spec, not both.");
+            if (result.GetValue(patience) is not null && result.GetValue(validation) is null)
+                throw new UsageException("--patience selects the best epoch on a validation set: add --validation N (e.g. --validation 5000), so the test set stays unseen.");
+            ModelPreset? preset = specPath is null ? ModelPreset.Find(result.GetValue(model)!) : null;
+            // A specification brings no training recipe: Adam 1e-3, batch 64, 10 epochs unless told otherwise.
+            ModelPreset defaults = preset ?? new ModelPreset("spec", "", 1e-3f, 0.9f, 64, 10, () => [], "adam", "constant");
+            float rate = result.GetValue(lr) ?? defaults.LearningRate;
+            var settings = new TrainSettings(
+                preset?.Name ?? Path.GetFileNameWithoutExtension(specPath!), preset, specPath,
+                result.GetValue(epochs) ?? defaults.Epochs,
+                result.GetValue(batchSize) ?? defaults.BatchSize,
+                result.GetValue(optimizer) ?? defaults.Optimizer,
+                rate,
+                result.GetValue(momentum) ?? defaults.Momentum,
+                result.GetValue(weightDecay) ?? defaults.WeightDecay,
+                result.GetValue(schedule) ?? defaults.Schedule,
+                result.GetValue(finalLr) ?? rate / 100,
+                result.GetValue(warmup) ?? 0,
                 Enum.Parse<WeightInit>(result.GetValue(init)!, ignoreCase: true),
                 result.GetValue(seed),
                 result.GetValue(data),
                 result.GetValue(limit),
+                result.GetValue(validation),
+                result.GetValue(patience),
+                result.GetValue(augment),
                 result.GetValue(evalEvery),
                 result.GetValue(threads),
-                result.GetValue(metrics));
+                result.GetValue(metrics),
+                result.GetValue(output));
             return Run(settings);
         });
         return command;
     }
 
-    private sealed record Settings(
-        ModelPreset Preset, int Epochs, int BatchSize, float LearningRate, float Momentum, WeightInit Init, int Seed,
-        string? Data, int? Limit, int EvalEvery, int Threads, string? Metrics);
-
-    private static int Run(Settings s)
+    private static int Run(TrainSettings s)
     {
-        if (s.Metrics is not null) EnsureWritable(s.Metrics);
+        if (s.Metrics is not null) EnsureWritable(s.Metrics, "--metrics");
+        string? modelPath = s.Out is null ? null : Path.Combine(s.Out, "model.safetensors");
+        if (modelPath is not null) EnsureWritable(modelPath, "--out");
+        NeuralNetwork network = s.CreateNetwork();
+
         string folder = DataLocator.Locate(s.Data);
         var (rawTrain, rawTest) = IdxDatasetLoader.LoadFolder(folder);
         if (s.Limit is { } limit) rawTrain = rawTrain.Take(limit);
+        ImageDataset? rawValidation = null;
+        if (s.Validation is { } held)
+        {
+            if (held >= rawTrain.Count) throw new UsageException($"--validation {held} leaves no training images out of {rawTrain.Count}.");
+            (rawTrain, rawValidation) = rawTrain.Split(held, s.Seed);
+        }
 
-        // Statistics of the raw training images only, applied to both sets and kept with the model.
+        // Statistics of the raw training images only, applied to every set and kept with the model.
         Standardizer standardizer = Standardizer.Fit(rawTrain.Images);
         ImageDataset train = standardizer.Apply(rawTrain), test = standardizer.Apply(rawTest);
+        ImageDataset? validation = rawValidation is null ? null : standardizer.Apply(rawValidation);
 
-        NeuralNetwork network = s.Preset.CreateNetwork(s.Init, s.Seed);
         network.Threads = s.Threads;
         network.Normalization = standardizer;
         network.ClassNames = train.ClassNames;
         network.Build(train.ImageShape);
-        var optimizer = new SGDMomentum(s.LearningRate, s.Momentum);
+        Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
+        int batchesPerEpoch = (train.Count + s.BatchSize - 1) / s.BatchSize;
+        var options = new TrainingOptions
+        {
+            Epochs = s.Epochs, BatchSize = s.BatchSize, EvalEvery = s.EvalEvery, Seed = s.Seed,
+            Schedule = OptimizerCatalog.CreateSchedule(s.Schedule, s.LearningRate, s.FinalLearningRate, s.Epochs, s.WarmupEpochs, batchesPerEpoch),
+            Augmentation = s.Augment ? Augmentation.Standard : null,
+            Patience = s.Patience,
+            RestoreBestWeights = validation is not null,
+        };
         var trainer = new Trainer(network, optimizer);
 
-        Console.WriteLine($"data     {folder}: {train.Count} training and {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}, {train.ClassCount} classes");
-        Console.WriteLine($"model    {s.Preset.Name}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
-        Console.WriteLine($"training {s.Epochs} epochs, batch {s.BatchSize}, SGD lr {s.LearningRate} momentum {s.Momentum}, {s.Threads} threads");
+        string validationText = validation is null ? "validation on the test set, as in the notebook" : $"{validation.Count} held out for validation";
+        Console.WriteLine($"data     {folder}: {train.Count} training images ({validationText}), {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}, {train.ClassCount} classes");
+        Console.WriteLine($"model    {s.ModelName}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
+        string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
+        string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";
+        string scheduleText = s.Schedule == "constant" ? "" : $", {s.Schedule} schedule to {s.FinalLearningRate:G3}";
+        string warmupText = s.WarmupEpochs > 0 ? $" after {s.WarmupEpochs} warm-up epochs" : "";
+        Console.WriteLine($"training {s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augment ? ", augmented" : "")}, {s.Threads} threads");
         trainer.EpochCompleted += r => Console.WriteLine(FormatEpoch(r, s.Epochs));
 
         using var cancellation = new CancellationTokenSource();
@@ -91,24 +142,41 @@ internal static class TrainCommand
         IReadOnlyList<EpochResult> history;
         try
         {
-            history = trainer.Fit(train, test, new TrainingOptions
-            {
-                Epochs = s.Epochs, BatchSize = s.BatchSize, EvalEvery = s.EvalEvery, Seed = s.Seed,
-            }, cancellation.Token);
+            history = trainer.Fit(train, validation ?? test, options, cancellation.Token);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
 
-        double? testAccuracy = history.Count > 0 && history[^1].Epoch == s.Epochs ? history[^1].ValidationAccuracy : null;
-        if (testAccuracy is { } accuracy) Console.WriteLine($"test accuracy {accuracy:F4}");
+        bool complete = !cancellation.IsCancellationRequested;
+        double? testAccuracy = null;
+        if (complete && validation is not null)
+        {
+            // The test set is touched once, for the final figure, with the selected weights.
+            var final = Evaluation.Run(network, test);
+            testAccuracy = final.Accuracy;
+            Console.WriteLine($"test     loss {final.Loss:F4}  accuracy {final.Accuracy:F4} (weights of the best validation epoch)");
+        }
+        else if (complete)
+        {
+            testAccuracy = history[^1].ValidationAccuracy;
+            Console.WriteLine($"test accuracy {testAccuracy:F4}");
+        }
+
+        var metricsFile = new MetricsFile(s.ModelName, network.ParameterCount, history.Select(MetricsFile.Epoch.From).ToArray(), testAccuracy);
         if (s.Metrics is not null)
         {
-            new MetricsFile(s.Preset.Name, network.ParameterCount, history.Select(MetricsFile.Epoch.From).ToArray(), testAccuracy).Write(s.Metrics);
+            metricsFile.Write(s.Metrics);
             Console.WriteLine($"metrics  {Path.GetFullPath(s.Metrics)}");
         }
-        if (cancellation.IsCancellationRequested)
+        if (s.Out is not null && complete)
+        {
+            network.Save(modelPath!, s.Describe());
+            metricsFile.Write(Path.Combine(s.Out, "metrics.json"));
+            Console.WriteLine($"saved    {Path.GetFullPath(s.Out)}: model.safetensors, metrics.json");
+        }
+        if (!complete)
         {
             Console.Error.WriteLine($"interrupted after {history.Count} complete epochs");
             return ExitCodes.Interrupted;
@@ -122,11 +190,11 @@ internal static class TrainCommand
         return $"epoch {r.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs}  train loss {r.TrainLoss:F4}{validation}  {r.Seconds:F1} s  {r.ImagesPerSecond:F0} img/s";
     }
 
-    // Fail before hours of training, not after, when the metrics file cannot be written.
-    private static void EnsureWritable(string path)
+    // Fail before hours of training, not after, when an output file cannot be written.
+    private static void EnsureWritable(string path, string option)
     {
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UsageException($"--metrics {path} is a folder; give a file name such as {Path.Combine(path, "metrics.json")}.");
+        if (Directory.Exists(full)) throw new UsageException($"{option} {path} is a folder; give a file name such as {Path.Combine(path, "metrics.json")}.");
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -135,7 +203,7 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"cannot write the metrics file {full}: {e.Message}");
+            throw new UsageException($"{option}: cannot write {full}: {e.Message}");
         }
     }
 }

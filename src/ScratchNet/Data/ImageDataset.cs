@@ -55,6 +55,36 @@ public sealed class ImageDataset
         return new ImageDataset(images, Labels[..count], ClassNames);
     }
 
+    /// <summary>
+    /// Splits off <paramref name="validationCount"/> items, chosen by a seeded shuffle, as a validation set;
+    /// the rest (in their original order) stay for training. Both are copies.
+    /// </summary>
+    public (ImageDataset Train, ImageDataset Validation) Split(int validationCount, int seed)
+    {
+        if (validationCount <= 0 || validationCount >= Count)
+            throw new ArgumentOutOfRangeException(nameof(validationCount), validationCount,
+                $"The validation set must hold between 1 and {Count - 1} of the {Count} items, got {validationCount}.");
+        int[] order = Enumerable.Range(0, Count).ToArray();
+        new Random(seed).Shuffle(order);
+        int[] validation = order[..validationCount], train = order[validationCount..];
+        Array.Sort(validation);
+        Array.Sort(train);
+        return (Select(train), Select(validation));
+    }
+
+    /// <summary>The items at <paramref name="indices"/>, in that order (a copy).</summary>
+    public ImageDataset Select(ReadOnlySpan<int> indices)
+    {
+        int[] shape = Images.Shape.ToArray();
+        shape[0] = indices.Length;
+        var images = new Tensor(shape);
+        var oneHot = new Tensor(indices.Length, ClassCount);
+        CopyBatch(indices, images, oneHot);
+        int[] labels = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++) labels[i] = Labels[indices[i]];
+        return new ImageDataset(images, labels, ClassNames);
+    }
+
     /// <summary>Copies the images at <paramref name="indices"/> into <paramref name="images"/> and their one-hot labels into <paramref name="oneHot"/>.</summary>
     public void CopyBatch(ReadOnlySpan<int> indices, Tensor images, Tensor oneHot)
     {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace ScratchNet.Kernels;
 
 /// <summary>
@@ -7,32 +10,40 @@ namespace ScratchNet.Kernels;
 /// <remarks>
 /// Layout: image is [C, H, W]; columns are [C·KH·KW, OH·OW], row (c, u, v) holding
 /// x[c, oh·sh + u − padTop, ow·sw + v − padLeft] for every output position (oh, ow), zero outside the image.
+/// Each row of the columns is the input channel shifted by (u, v): for every output line, the part that
+/// falls inside the image is one contiguous run (stride 1) or a strided gather, and the rest is zero.
 /// </remarks>
-public static class Im2Col
+public static unsafe class Im2Col
 {
     /// <summary>Fills <paramref name="columns"/> ([C·KH·KW, OH·OW]) from <paramref name="image"/> ([C, H, W]).</summary>
     public static void Expand(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> columns)
     {
-        int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow;
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
+        int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
+        if (image.Length < g.ImageLength || columns.Length < g.PatchLength * plane)
+            throw new ArgumentException($"im2col: the image needs {g.ImageLength} values and the columns {g.PatchLength * plane}.");
+        fixed (float* src = image, dst = columns)
         {
-            ReadOnlySpan<float> channel = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
+            float* row = dst;
+            for (int c = 0; c < g.Channels; c++)
             for (int u = 0; u < g.KernelHeight; u++)
-            for (int v = 0; v < g.KernelWidth; v++, row++)
+            for (int v = 0; v < g.KernelWidth; v++, row += plane)
             {
-                Span<float> destination = columns.Slice(row * plane, plane);
+                var (first, end) = InsideRange(ow, g.Width, v - g.PadLeft, g.StrideWidth);
+                float* channel = src + c * channelSize;
                 for (int y = 0; y < oh; y++)
                 {
-                    Span<float> line = destination.Slice(y * ow, ow);
+                    float* line = row + y * ow;
                     int iy = y * g.StrideHeight + u - g.PadTop;
                     if ((uint)iy >= (uint)g.Height)
                     {
-                        line.Clear();
+                        new Span<float>(line, ow).Clear();
                         continue;
                     }
-                    ReadOnlySpan<float> source = channel.Slice(iy * g.Width, g.Width);
-                    CopyRow(source, line, v - g.PadLeft, g.StrideWidth);
+                    for (int x = 0; x < first; x++) line[x] = 0;
+                    float* source = channel + iy * g.Width + (v - g.PadLeft);
+                    if (g.StrideWidth == 1) Copy(source + first, line + first, end - first);
+                    else for (int x = first; x < end; x++) line[x] = source[x * g.StrideWidth];
+                    for (int x = end; x < ow; x++) line[x] = 0;
                 }
             }
         }
@@ -41,49 +52,45 @@ public static class Im2Col
     /// <summary>Adds the columns back into <paramref name="image"/> (which is not cleared first).</summary>
     public static void Fold(ReadOnlySpan<float> columns, in ConvGeometry g, Span<float> image)
     {
-        int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow;
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
+        int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
+        if (image.Length < g.ImageLength || columns.Length < g.PatchLength * plane)
+            throw new ArgumentException($"col2im: the image needs {g.ImageLength} values and the columns {g.PatchLength * plane}.");
+        fixed (float* src = columns, dst = image)
         {
-            Span<float> channel = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
+            float* row = src;
+            for (int c = 0; c < g.Channels; c++)
             for (int u = 0; u < g.KernelHeight; u++)
-            for (int v = 0; v < g.KernelWidth; v++, row++)
+            for (int v = 0; v < g.KernelWidth; v++, row += plane)
             {
-                ReadOnlySpan<float> source = columns.Slice(row * plane, plane);
+                var (first, end) = InsideRange(ow, g.Width, v - g.PadLeft, g.StrideWidth);
+                float* channel = dst + c * channelSize;
                 for (int y = 0; y < oh; y++)
                 {
                     int iy = y * g.StrideHeight + u - g.PadTop;
                     if ((uint)iy >= (uint)g.Height) continue;
-                    Span<float> target = channel.Slice(iy * g.Width, g.Width);
-                    AddRow(source.Slice(y * ow, ow), target, v - g.PadLeft, g.StrideWidth);
+                    float* line = row + y * ow;
+                    float* target = channel + iy * g.Width + (v - g.PadLeft);
+                    if (g.StrideWidth == 1) Add(line + first, target + first, end - first);
+                    else for (int x = first; x < end; x++) target[x * g.StrideWidth] += line[x];
                 }
             }
         }
     }
 
-    // line[x] = source[x·stride + offset], zero where that falls outside the source row.
-    private static void CopyRow(ReadOnlySpan<float> source, Span<float> line, int offset, int stride)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(float* source, float* destination, int count)
     {
-        (int first, int end) = InsideRange(line.Length, source.Length, offset, stride);
-        line[..first].Clear();
-        if (stride == 1)
-            source.Slice(first + offset, end - first).CopyTo(line[first..end]);
-        else
-            for (int x = first; x < end; x++) line[x] = source[x * stride + offset];
-        line[end..].Clear();
+        int i = 0;
+        for (; i <= count - 8; i += 8) Vector256.Store(Vector256.Load(source + i), destination + i);
+        for (; i < count; i++) destination[i] = source[i];
     }
 
-    // target[x·stride + offset] += line[x] where that falls inside the target row.
-    private static void AddRow(ReadOnlySpan<float> line, Span<float> target, int offset, int stride)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float* source, float* destination, int count)
     {
-        (int first, int end) = InsideRange(line.Length, target.Length, offset, stride);
-        if (stride == 1)
-        {
-            Span<float> t = target.Slice(first + offset, end - first);
-            System.Numerics.Tensors.TensorPrimitives.Add(t, line[first..end], t);
-        }
-        else
-            for (int x = first; x < end; x++) target[x * stride + offset] += line[x];
+        int i = 0;
+        for (; i <= count - 8; i += 8) Vector256.Store(Vector256.Load(destination + i) + Vector256.Load(source + i), destination + i);
+        for (; i < count; i++) destination[i] += source[i];
     }
 
     // The output columns x in [first, end) whose input column x·stride + offset lies in [0, width).

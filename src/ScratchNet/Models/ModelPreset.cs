@@ -1,5 +1,6 @@
 using ScratchNet.Layers;
 using ScratchNet.Losses;
+using ScratchNet.Optimizers;
 using ScratchNet.Operations.Activations;
 using ScratchNet.Training;
 
@@ -16,9 +17,12 @@ namespace ScratchNet.Models;
 /// <param name="BatchSize">Default batch size.</param>
 /// <param name="Epochs">Default number of epochs.</param>
 /// <param name="CreateLayers">Creates fresh, unbuilt layers.</param>
+/// <param name="Optimizer">Default optimizer (a name of <see cref="OptimizerCatalog.Optimizers"/>).</param>
+/// <param name="Schedule">Default learning-rate schedule (a name of <see cref="OptimizerCatalog.Schedules"/>).</param>
+/// <param name="WeightDecay">Default weight decay.</param>
 public sealed record ModelPreset(
     string Name, string Description, float LearningRate, float Momentum, int BatchSize, int Epochs,
-    Func<IReadOnlyList<Layer>> CreateLayers)
+    Func<IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f)
 {
     /// <summary>
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
@@ -36,8 +40,39 @@ public sealed record ModelPreset(
         LearningRate: 0.01f, Momentum: 0.9f, BatchSize: 60, Epochs: 10,
         () => [new Flatten(), new Dense(128, new ReLU()), new Dense(10)]);
 
+    /// <summary>
+    /// LeNet-5 (LeCun et al., 1998) for 28×28 inputs: Conv 6@5×5 same, tanh, 2×2 average pooling,
+    /// Conv 16@5×5, tanh, pooling, then dense 120 → 84 → 10 with tanh; Adam with cosine decay.
+    /// </summary>
+    public static ModelPreset LeNet5 { get; } = new(
+        "lenet5", "LeNet-5: Conv 6@5x5 tanh, avgpool, Conv 16@5x5 tanh, avgpool, Dense 120-84-10",
+        LearningRate: 1e-3f, Momentum: 0.9f, BatchSize: 64, Epochs: 10,
+        () => [new Conv2D(6, 5, activation: new Tanh()), new AvgPool2D(2), new Conv2D(16, 5, padding: Operations.Padding.Valid, activation: new Tanh()),
+               new AvgPool2D(2), new Flatten(), new Dense(120, new Tanh()), new Dense(84, new Tanh()), new Dense(10)],
+        Optimizer: "adam", Schedule: "cosine");
+
+    /// <summary>
+    /// A strong small CNN: two blocks of two 3×3 convolutions (32 then 64 filters) each followed by batch
+    /// norm and ReLU, 2×2 max pooling and dropout 0.25 per block, then Dense 128 with batch norm, ReLU and
+    /// dropout 0.5, and Dense 10. Adam 1e-3 with cosine decay, batch 128.
+    /// </summary>
+    public static ModelPreset FashionCnn { get; } = new(
+        "fashion-cnn", "2 blocks of 2 conv3x3+BN+ReLU (32, 64), maxpool, dropout; Dense 128+BN+ReLU, dropout; Dense 10",
+        LearningRate: 1e-3f, Momentum: 0.9f, BatchSize: 128, Epochs: 15,
+        () => [.. ConvBlock(32), .. ConvBlock(64), new Flatten(), new Dense(128, bias: false), new BatchNorm(),
+               new ActivationLayer(new ReLU()), new Dropout(0.5f), new Dense(10)],
+        Optimizer: "adam", Schedule: "cosine");
+
     /// <summary>Every preset, by name.</summary>
-    public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp];
+    public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn];
+
+    // conv-BN-ReLU twice, then 2×2 max pooling and dropout 0.25.
+    private static Layer[] ConvBlock(int filters) =>
+    [
+        new Conv2D(filters, 3, bias: false), new BatchNorm(), new ActivationLayer(new ReLU()),
+        new Conv2D(filters, 3, bias: false), new BatchNorm(), new ActivationLayer(new ReLU()),
+        new MaxPool2D(2), new Dropout(0.25f),
+    ];
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No preset has that name; the message lists the valid ones.</exception>

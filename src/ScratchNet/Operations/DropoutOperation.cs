@@ -11,9 +11,9 @@ namespace ScratchNet.Operations;
 /// The mask is drawn from a <see cref="Random"/> owned by the operation and seeded at construction, so the same seed
 /// and the same sequence of calls give the same masks.
 /// </remarks>
-public sealed class DropoutOperation : Operation
+public sealed class DropoutOperation : Operation, IStochastic
 {
-    private readonly Random _random;
+    private Random _random;
     private Tensor? _mask;
 
     /// <summary>Creates the operation.</summary>
@@ -27,6 +27,9 @@ public sealed class DropoutOperation : Operation
 
     /// <summary>The probability of dropping an element.</summary>
     public float Rate { get; }
+
+    /// <inheritdoc />
+    public void Reseed(int seed) => _random = new Random(seed);
 
     /// <summary>
     /// When true, training forward passes reuse the current mask (while the shape stays the same) instead of drawing
@@ -65,7 +68,10 @@ public sealed class DropoutOperation : Operation
     private void DrawMask(Span<float> mask)
     {
         float keep = 1f / (1f - Rate);
-        // NextSingle is uniform in [0, 1): P(u ≥ rate) = 1 − rate.
-        for (int i = 0; i < mask.Length; i++) mask[i] = _random.NextSingle() >= Rate ? keep : 0f;
+        // One seed from the operation's Random per mask, then a fast generator for the elements.
+        var generator = new Kernels.SplitMix64((ulong)_random.NextInt64());
+        generator.NextSingles(mask);
+        // u is uniform in [0, 1): P(u ≥ rate) = 1 − rate.
+        for (int i = 0; i < mask.Length; i++) mask[i] = mask[i] >= Rate ? keep : 0f;
     }
 }

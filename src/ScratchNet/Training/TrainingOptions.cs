@@ -26,8 +26,22 @@ public sealed record TrainingOptions
     /// </summary>
     public LearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>On-the-fly augmentation of training batches, or null for none.</summary>
+    public Augmentation? Augmentation { get; init; }
+
+    /// <summary>
+    /// Early stopping: end training once validation accuracy has not improved for this many evaluations
+    /// (null trains every epoch). Implies <see cref="RestoreBestWeights"/>.
+    /// </summary>
+    public int? Patience { get; init; }
+
+    /// <summary>After training, put back the weights of the evaluation with the best validation accuracy.</summary>
+    public bool RestoreBestWeights { get; init; }
+
     internal void Validate()
     {
+        Augmentation?.Validate();
+        if (Patience is { } patience) Require(patience, nameof(Patience));
         Require(Epochs, nameof(Epochs));
         Require(EvalEvery, nameof(EvalEvery));
         Require(BatchSize, nameof(BatchSize));

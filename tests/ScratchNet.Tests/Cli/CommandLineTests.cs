@@ -55,6 +55,65 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("Exception", error);
     }
 
+    [Theory]
+    [InlineData("--patience 3", "add --validation N")]
+    [InlineData("--model lenet5 --spec x.json", "either --model or --spec")]
+    [InlineData("--optimizer rmsprop", "--optimizer must be one of")]
+    [InlineData("--schedule wavy", "--schedule must be one of")]
+    [InlineData("--spec /no/such/spec.json", "cannot read the model specification")]
+    [InlineData("--validation 70000", "leaves no training images")]
+    public void Train_BadCombination_PrintsOneClearLineAndFails(string arguments, string expected)
+    {
+        var (code, _, error) = Run(["train", .. arguments.Split(' ')]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Train_SpecWithABadEntry_NamesTheFileAndThePath()
+    {
+        string spec = Path.Combine(Path.GetTempPath(), $"scratchnet-spec-{Guid.NewGuid():N}.json");
+        File.WriteAllText(spec, "{\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": 0}]}");
+        try
+        {
+            var (code, _, error) = Run("train", "--spec", spec, "--limit", "100", "--epochs", "1");
+            Assert.Equal(1, code);
+            Assert.Contains(spec, error);
+            Assert.Contains("$.layers[1].units", error);
+        }
+        finally
+        {
+            File.Delete(spec);
+        }
+    }
+
+    [Fact]
+    public void Train_WithValidationAndOut_SelectsOnValidationAndSavesALoadableModel()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"scratchnet-run-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, error) = Run("train", "--model", "lenet5", "--epochs", "2", "--limit", "1200", "--validation", "200",
+                "--patience", "5", "--augment", "--threads", "1", "--out", folder);
+
+            Assert.True(code == 0, $"exit {code}: {error}");
+            Assert.Contains("200 held out for validation", output);
+            Assert.Contains("weights of the best validation epoch", output);
+            var network = ScratchNet.Training.NeuralNetwork.Load(Path.Combine(folder, "model.safetensors"));
+            Assert.Equal(61_706, network.ParameterCount);
+            Assert.NotNull(network.Normalization);
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+            Assert.Equal("lenet5", json.RootElement.GetProperty("model").GetString());
+            Assert.InRange(json.RootElement.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Train_UnknownOption_IsRejected()
     {
