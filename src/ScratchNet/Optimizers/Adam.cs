@@ -41,4 +41,11 @@ public sealed class Adam : Optimizer
     /// <inheritdoc />
     protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient) =>
         _moments.Step(index, value, gradient, LearningRate, WeightDecay);
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, float[] Values)> State => _moments.State;
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, float[]> state, IReadOnlyList<Operations.Parameter> parameters) =>
+        _moments.Load(state, parameters, StateEntry);
 }

@@ -36,4 +36,26 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
             value[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseSqrtCorrection2 + epsilon);
         }
     }
+
+    /// <summary>m, v and t of every parameter, named "m.i", "v.i", "t.i".</summary>
+    public IReadOnlyList<(string Name, float[] Values)> State =>
+        Enumerable.Range(0, _first.Count).SelectMany(i => new[]
+        {
+            ($"m.{i}", _first[i]), ($"v.{i}", _second[i]), ($"t.{i}", new float[] { _steps[i] }),
+        }).ToArray();
+
+    /// <summary>Restores <see cref="State"/> for <paramref name="parameters"/>.</summary>
+    public void Load(IReadOnlyDictionary<string, float[]> state, IReadOnlyList<Operations.Parameter> parameters, Func<IReadOnlyDictionary<string, float[]>, string, int, float[]> entry)
+    {
+        _first.Clear();
+        _second.Clear();
+        _steps.Clear();
+        if (state.Count == 0) return;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            _first.Add(entry(state, $"m.{i}", parameters[i].Value.Length));
+            _second.Add(entry(state, $"v.{i}", parameters[i].Value.Length));
+            _steps.Add((int)entry(state, $"t.{i}", 1)[0]);
+        }
+    }
 }

@@ -43,4 +43,11 @@ public sealed class AdamW : Optimizer
             System.Numerics.Tensors.TensorPrimitives.Multiply(value, 1f - LearningRate * WeightDecay, value);
         _moments.Step(index, value, gradient, LearningRate, 0f);
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, float[] Values)> State => _moments.State;
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, float[]> state, IReadOnlyList<Operations.Parameter> parameters) =>
+        _moments.Load(state, parameters, StateEntry);
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Operations;
 using System.Numerics.Tensors;
 
 namespace ScratchNet.Optimizers;
@@ -61,5 +62,17 @@ public sealed class SGDMomentum : Optimizer
         if (WeightDecay != 0) TensorPrimitives.Multiply(value, 1f - LearningRate * WeightDecay, value);
         TensorPrimitives.MultiplyAdd(gradient, -LearningRate, value, value);
         TensorPrimitives.MultiplyAdd(velocity, -LearningRate * Momentum, value, value);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, float[] Values)> State =>
+        _velocities.Select((v, i) => ($"velocity.{i}", v)).ToArray();
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, float[]> state, IReadOnlyList<Parameter> parameters)
+    {
+        _velocities.Clear();
+        if (state.Count == 0) return;
+        for (int i = 0; i < parameters.Count; i++) _velocities.Add(StateEntry(state, $"velocity.{i}", parameters[i].Value.Length));
     }
 }
