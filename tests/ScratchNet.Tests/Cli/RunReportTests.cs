@@ -84,6 +84,68 @@ public sealed class RunReportTests
         Assert.Contains("10×10", error.Message);
     }
 
+    // Text and frames are drawn in greys of 32 and lighter, so pixels darker than that belong to the pictures.
+    [Fact]
+    public void Write_MisclassifiedImage_IsNeitherTransposedNorFlipped()
+    {
+        using var folder = new TempFolder();
+        var pixels = new byte[20, 12]; // taller than wide; four quadrants of different greys, all below 32
+        for (int y = 0; y < 20; y++)
+            for (int x = 0; x < 12; x++)
+                pixels[y, x] = (byte)((y < 5 ? 0 : 20) + (x < 3 ? 10 : 0));
+        RunSummary summary = Synthetic(withConv: true, mistakes: 0) with { Misclassified = [new MisclassifiedSample(0, pixels, 1, 2, 0.9)] };
+        RunReport.Write(folder.Path, summary);
+
+        using SKBitmap bitmap = SKBitmap.Decode(folder.File(RunReport.MisclassifiedFileName));
+        AssertDrawnNearestNeighbour(bitmap, pixels);
+    }
+
+    [Fact]
+    public void Write_Filter_IsNeitherTransposedNorFlippedAndScaledToItsOwnRange()
+    {
+        using var folder = new TempFolder();
+        var filter = new Tensor(1, 1, 3, 4); // 3 rows, 4 columns
+        var expected = new byte[3, 4];
+        for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 4; kx++)
+            {
+                // Weights 0 to 22 and one 255: scaled to [0, 255] the grey equals the weight.
+                filter.Span[ky * 4 + kx] = ky == 1 && kx == 2 ? 255 : 2 * (ky * 4 + kx);
+                expected[ky, kx] = (byte)filter.Span[ky * 4 + kx];
+            }
+        for (int i = 0; i < filter.Length; i++) filter.Span[i] = filter.Span[i] / 100 - 1; // any offset and scale
+        RunReport.Write(folder.Path, Synthetic(withConv: false, mistakes: 1) with { FirstConvWeights = filter });
+
+        using SKBitmap bitmap = SKBitmap.Decode(folder.File(RunReport.FiltersFileName));
+        AssertDrawnNearestNeighbour(bitmap, expected);
+    }
+
+    // Finds the box of pixels darker than 32 and checks it is the picture enlarged by a whole factor, the right way round.
+    private static void AssertDrawnNearestNeighbour(SKBitmap bitmap, byte[,] picture)
+    {
+        int left = int.MaxValue, top = int.MaxValue, right = -1, bottom = -1;
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width; x++)
+            {
+                SKColor c = bitmap.GetPixel(x, y);
+                if (c.Red < 32 && c.Red == c.Green && c.Green == c.Blue)
+                {
+                    (left, top) = (Math.Min(left, x), Math.Min(top, y));
+                    (right, bottom) = (Math.Max(right, x), Math.Max(bottom, y));
+                }
+            }
+        int rows = picture.GetLength(0), columns = picture.GetLength(1);
+        int width = right - left + 1, height = bottom - top + 1;
+        Assert.True(width > 0, "no dark pixels: the picture is missing");
+        Assert.True(width % columns == 0 && height % rows == 0 && width / columns == height / rows,
+            $"the picture of {rows}×{columns} (rows×columns) is drawn as {height}×{width} pixels: not a whole enlargement the right way round");
+        int scale = width / columns;
+        Assert.True(scale > 1, "the picture is not enlarged");
+        for (int y = 0; y < rows; y++)
+            for (int x = 0; x < columns; x++)
+                Assert.Equal(picture[y, x], bitmap.GetPixel(left + x * scale + scale / 2, top + y * scale + scale / 2).Red);
+    }
+
     [Fact]
     public void Compute_HandMadeNetwork_CountsEveryPredictionAndKeepsTheSurestMistakes()
     {
