@@ -28,7 +28,12 @@ public static class ModelFile
     /// the file is written under a temporary name, flushed, then renamed over the old one, so a crash
     /// never leaves a half-written model behind.
     /// </summary>
-    public static void Save(NeuralNetwork network, string path, IReadOnlyDictionary<string, string>? trainingSettings = null)
+    public static void Save(NeuralNetwork network, string path, IReadOnlyDictionary<string, string>? trainingSettings = null) =>
+        Write(network, path, trainingSettings, [], new Dictionary<string, string>());
+
+    /// <summary>Writes the model with <paramref name="extraTensors"/> and <paramref name="extraMetadata"/> (checkpoints add their state).</summary>
+    internal static void Write(NeuralNetwork network, string path, IReadOnlyDictionary<string, string>? trainingSettings,
+        IReadOnlyList<(string Name, Tensor Value)> extraTensors, IReadOnlyDictionary<string, string> extraMetadata)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (!network.IsBuilt) throw new InvalidOperationException("Build the network (or train it) before saving it: its weights do not exist yet.");
@@ -44,8 +49,9 @@ public static class ModelFile
             metadata["normalization"] = JsonSerializer.Serialize(new Dictionary<string, float> { ["mean"] = n.Mean, ["std"] = n.Std });
         if (network.ClassNames is { } names) metadata["class_names"] = JsonSerializer.Serialize(names);
         if (trainingSettings is not null) metadata["training"] = JsonSerializer.Serialize(trainingSettings);
+        foreach (var (key, value) in extraMetadata) metadata[key] = value;
 
-        var tensors = StateOf(network).Select(p => (p.Name, p.Value)).ToList();
+        var tensors = StateOf(network).Select(p => (p.Name, p.Value)).Concat(extraTensors).ToList();
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = $"{full}.{Environment.ProcessId}.tmp";
@@ -70,9 +76,18 @@ public static class ModelFile
     /// and no other tensor may be present; the message lists every missing, unexpected or mis-shaped one.
     /// </summary>
     /// <exception cref="ModelFileException">The file is unreadable, corrupt, or does not match its architecture.</exception>
-    public static NeuralNetwork Load(string path)
+    public static NeuralNetwork Load(string path) => Read(path, _ => false).Network;
+
+    /// <summary>
+    /// Reads a model file; tensors whose names <paramref name="isExtra"/> accepts are returned instead of
+    /// being reported as unexpected (a checkpoint's optimizer state, for instance).
+    /// </summary>
+    internal static (NeuralNetwork Network, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, Tensor> Extras) Read(
+        string path, Func<string, bool> isExtra)
     {
-        var (metadata, tensors) = SafeTensors.Read(path);
+        var (metadata, allTensors) = SafeTensors.Read(path);
+        var tensors = allTensors.Where(t => !isExtra(t.Key)).ToDictionary(t => t.Key, t => t.Value);
+        var extras = allTensors.Where(t => isExtra(t.Key)).ToDictionary(t => t.Key, t => t.Value);
         string Need(string key) => metadata.TryGetValue(key, out string? v) ? v
             : throw new ModelFileException(path, $"the metadata has no '{key}' entry; it is not a ScratchNet model file.");
         if (Need("format") != Format) throw new ModelFileException(path, $"its format is '{metadata["format"]}', not '{Format}'.");
@@ -102,7 +117,7 @@ public static class ModelFile
         }
         if (metadata.TryGetValue("class_names", out string? classNames))
             network.ClassNames = ParseJson<string[]>(path, "class_names", classNames);
-        return network;
+        return (network, metadata, extras);
     }
 
     private static void LoadWeights(NeuralNetwork network, IReadOnlyDictionary<string, Tensor> tensors, string path)
@@ -128,11 +143,14 @@ public static class ModelFile
         network.NamedParameters().Select(p => (p.Name, p.Parameter.Value))
             .Concat(network.NamedBuffers().Select(b => (b.Name, b.Buffer.Value)));
 
-    private static T ParseJson<T>(string path, string key, string json)
+    /// <summary>JSON settings for metadata: ±∞ and NaN written as strings (a best accuracy before any evaluation is −∞).</summary>
+    internal static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    internal static T ParseJson<T>(string path, string key, string json)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json) ?? throw new JsonException("null");
+            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {

@@ -118,6 +118,20 @@ public sealed class NeuralNetwork
             gradient = Layers[i].Backward(gradient);
     }
 
+    /// <summary>
+    /// The name and layer of the first parameter whose gradient holds NaN or ±∞ (e.g. "3.weight (Conv2D)"),
+    /// or null when all are finite. One vectorised sum per parameter: a non-finite sum means a non-finite value
+    /// (or values so large that they overflow, which is a blow-up too).
+    /// </summary>
+    public string? FirstNonFiniteGradient()
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            foreach (Parameter p in Layers[i].Parameters)
+                if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(p.Gradient.Span)))
+                    return $"{i}.{p.Name} ({Layers[i].Name})";
+        return null;
+    }
+
     /// <summary>Forward in training mode, loss, backward. Returns the loss; gradients are left in the parameters.</summary>
     public float TrainBatch(Tensor input, Tensor target)
     {

@@ -26,14 +26,18 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
 
     /// <summary>
     /// Trains on <paramref name="train"/> and evaluates on <paramref name="validation"/>. Cancelling stops
-    /// after the current batch and returns the epochs finished so far.
+    /// after the current batch and returns the epochs finished so far. Passing the <paramref name="state"/>
+    /// of an earlier run (from a checkpoint, with the network and optimizer restored) continues it.
     /// </summary>
     /// <remarks>
     /// Every epoch draws its shuffling order, augmentation and dropout masks from generators seeded with
     /// (seed, epoch) alone, so epoch e is the same whether or not the run was interrupted before it.
+    /// <see cref="EpochCompleted"/> is raised once <paramref name="state"/> includes the epoch, the moment
+    /// to write a checkpoint.
     /// </remarks>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public IReadOnlyList<EpochResult> Fit(ImageDataset train, ImageDataset validation, TrainingOptions options, CancellationToken cancellation = default)
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite.</exception>
+    public IReadOnlyList<EpochResult> Fit(ImageDataset train, ImageDataset validation, TrainingOptions options,
+        CancellationToken cancellation = default, TrainingState? state = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
@@ -42,16 +46,14 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             throw new ArgumentException(
                 $"Training images are {Tensor.FormatShape(train.ImageShape)} but validation images are {Tensor.FormatShape(validation.ImageShape)}.");
         Network.Build(train.ImageShape);
+        State = state ??= new TrainingState();
         int[] order = new int[train.Count];
         var batches = new BatchBuffer(train);
-        var history = new List<EpochResult>();
         int batchCount = (train.Count + options.BatchSize - 1) / options.BatchSize;
         float[] scratch = new float[train.Images.SampleLength];
-        var best = new WeightSnapshot();
-        double bestAccuracy = double.NegativeInfinity, bestLoss = double.PositiveInfinity;
-        int stale = 0;
+        bool selecting = options.RestoreBestWeights || options.Patience is not null;
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs && !state.StoppedEarly; epoch++)
         {
             var random = new Random(EpochSeed(options.Seed, epoch, 0));
             for (int i = 0; i < order.Length; i++) order[i] = i;
@@ -62,7 +64,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             var clock = Stopwatch.StartNew();
             for (int b = 0; b < batchCount; b++)
             {
-                if (cancellation.IsCancellationRequested) return Finish(history, best, options);
+                if (cancellation.IsCancellationRequested) return Finish(state, selecting);
                 int start = b * options.BatchSize;
                 ReadOnlySpan<int> indices = order.AsSpan(start, Math.Min(options.BatchSize, train.Count - start));
                 var (x, y) = batches.Fill(indices);
@@ -70,7 +72,9 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                 ApplySchedule(options.Schedule, epoch, b, batchCount, options.Epochs);
                 float loss = Network.TrainBatch(x, y);
                 if (!float.IsFinite(loss))
-                    throw new TrainingDivergedException(epoch, b + 1, loss, Optimizer.LearningRate);
+                    throw new TrainingDivergedException(epoch, b + 1, $"the loss became {loss}", Optimizer.LearningRate);
+                if (Network.FirstNonFiniteGradient() is { } bad)
+                    throw new TrainingDivergedException(epoch, b + 1, $"the gradient of {bad} holds NaN or infinite values", Optimizer.LearningRate);
                 Optimizer.Step(Network.Parameters);
                 lossSum += loss;
                 images += indices.Length;
@@ -80,29 +84,36 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             Evaluation? evaluation = epoch % options.EvalEvery == 0 || epoch == options.Epochs
                 ? Evaluation.Run(Network, validation, options.EvaluationBatchSize)
                 : null;
+            if (evaluation is not null) Select(state, evaluation, selecting, options.Patience);
             var result = new EpochResult(epoch, lossSum / batchCount, evaluation?.Loss, evaluation?.Accuracy, seconds, images / seconds);
-            history.Add(result);
+            state.History.Add(result);
+            state.CompletedEpochs = epoch;
             EpochCompleted?.Invoke(result);
-
-            if (evaluation is null) continue;
-            // Model selection on validation accuracy, the lower loss breaking ties.
-            if (evaluation.Accuracy > bestAccuracy || (evaluation.Accuracy == bestAccuracy && evaluation.Loss < bestLoss))
-            {
-                (bestAccuracy, bestLoss, stale) = (evaluation.Accuracy, evaluation.Loss, 0);
-                if (options.RestoreBestWeights || options.Patience is not null) best.Take(Network);
-            }
-            else if (options.Patience is { } patience && ++stale >= patience)
-            {
-                break;
-            }
         }
-        return Finish(history, best, options);
+        return Finish(state, selecting);
     }
 
-    private IReadOnlyList<EpochResult> Finish(List<EpochResult> history, WeightSnapshot best, TrainingOptions options)
+    /// <summary>The state of the last (or current) <see cref="Fit"/>, for checkpoints.</summary>
+    public TrainingState? State { get; private set; }
+
+    // Model selection on validation accuracy, the lower loss breaking ties; early stopping counts evaluations without a new best.
+    private void Select(TrainingState state, Evaluation evaluation, bool selecting, int? patience)
     {
-        if ((options.RestoreBestWeights || options.Patience is not null) && !best.IsEmpty) best.Restore(Network);
-        return history;
+        if (evaluation.Accuracy > state.BestAccuracy || (evaluation.Accuracy == state.BestAccuracy && evaluation.Loss < state.BestLoss))
+        {
+            (state.BestAccuracy, state.BestLoss, state.EvaluationsWithoutImprovement) = (evaluation.Accuracy, evaluation.Loss, 0);
+            if (selecting) WeightSnapshot.Take(Network, state.BestWeights);
+        }
+        else if (++state.EvaluationsWithoutImprovement >= patience)
+        {
+            state.StoppedEarly = true;
+        }
+    }
+
+    private IReadOnlyList<EpochResult> Finish(TrainingState state, bool selecting)
+    {
+        if (selecting && state.BestWeights.Count > 0) WeightSnapshot.Restore(Network, state.BestWeights);
+        return state.History;
     }
 
     /// <summary>The seed of epoch <paramref name="epoch"/>'s random numbers for stream <paramref name="stream"/> (a fixed mix of the three).</summary>

@@ -1,26 +1,22 @@
 namespace ScratchNet.Training;
 
-/// <summary>A copy of every parameter and buffer of a network, to put back later (the best epoch's weights).</summary>
-internal sealed class WeightSnapshot
+/// <summary>Copies every parameter and buffer of a network into a list of arrays and back (the best epoch's weights).</summary>
+internal static class WeightSnapshot
 {
-    private readonly List<float[]> _values = [];
-
-    public bool IsEmpty => _values.Count == 0;
-
-    public void Take(NeuralNetwork network)
+    public static void Take(NeuralNetwork network, List<float[]> into)
     {
         int i = 0;
         foreach (Tensor t in State(network))
         {
-            if (i == _values.Count) _values.Add(new float[t.Length]);
-            t.Span.CopyTo(_values[i++]);
+            if (i == into.Count) into.Add(new float[t.Length]);
+            t.Span.CopyTo(into[i++]);
         }
     }
 
-    public void Restore(NeuralNetwork network)
+    public static void Restore(NeuralNetwork network, List<float[]> from)
     {
         int i = 0;
-        foreach (Tensor t in State(network)) _values[i++].CopyTo(t.Span);
+        foreach (Tensor t in State(network)) from[i++].CopyTo(t.Span);
     }
 
     private static IEnumerable<Tensor> State(NeuralNetwork network) =>

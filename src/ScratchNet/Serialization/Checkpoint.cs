@@ -1,0 +1,54 @@
+using System.Text.Json;
+using ScratchNet.Optimizers;
+using ScratchNet.Training;
+
+namespace ScratchNet.Serialization;
+
+/// <summary>
+/// A training checkpoint: a model file (see <see cref="ModelFile"/>) that also carries the optimizer's
+/// state (tensors "optimizer.*"), the best weights so far ("best.*") and, in the metadata entry
+/// "checkpoint", the <see cref="TrainingState"/> (epochs done, history, model-selection figures).
+/// Written atomically at the end of an epoch, so a crash at any moment leaves the previous one intact;
+/// resuming from it repeats exactly what the uninterrupted run would have done.
+/// </summary>
+public static class Checkpoint
+{
+    private const string OptimizerPrefix = "optimizer.", BestPrefix = "best.";
+
+    /// <summary>Writes a checkpoint of <paramref name="network"/>, <paramref name="optimizer"/> and <paramref name="state"/>.</summary>
+    public static void Save(string path, NeuralNetwork network, Optimizer optimizer, TrainingState state, IReadOnlyDictionary<string, string> settings)
+    {
+        var extras = new List<(string Name, Tensor Value)>();
+        foreach (var (name, values) in optimizer.State) extras.Add((OptimizerPrefix + name, new Tensor(values, values.Length)));
+        for (int i = 0; i < state.BestWeights.Count; i++) extras.Add(($"{BestPrefix}{i}", new Tensor(state.BestWeights[i], state.BestWeights[i].Length)));
+        var record = new CheckpointRecord(state.CompletedEpochs, state.History.ToArray(), state.BestAccuracy, state.BestLoss,
+            state.EvaluationsWithoutImprovement, state.StoppedEarly);
+        ModelFile.Write(network, path, settings, extras, new Dictionary<string, string> { ["checkpoint"] = JsonSerializer.Serialize(record, ModelFile.Json) });
+    }
+
+    /// <summary>Reads a checkpoint: the network, the optimizer state to hand to <see cref="Optimizer.LoadState"/>, the training state and the settings.</summary>
+    /// <exception cref="ModelFileException">The file is not a readable checkpoint.</exception>
+    public static (NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State, IReadOnlyDictionary<string, string> Settings) Load(string path)
+    {
+        var (network, metadata, extras) = ModelFile.Read(path, name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) || name.StartsWith(BestPrefix, StringComparison.Ordinal));
+        if (!metadata.TryGetValue("checkpoint", out string? json))
+            throw new ModelFileException(path, "it is a model file, not a checkpoint (it has no 'checkpoint' metadata).");
+        var record = ModelFile.ParseJson<CheckpointRecord>(path, "checkpoint", json);
+        var state = new TrainingState
+        {
+            CompletedEpochs = record.CompletedEpochs, BestAccuracy = record.BestAccuracy, BestLoss = record.BestLoss,
+            EvaluationsWithoutImprovement = record.EvaluationsWithoutImprovement, StoppedEarly = record.StoppedEarly,
+        };
+        state.History.AddRange(record.History);
+        for (int i = 0; extras.TryGetValue($"{BestPrefix}{i}", out Tensor? best); i++) state.BestWeights.Add(best.Span.ToArray());
+        var optimizerState = extras.Where(e => e.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+            .ToDictionary(e => e.Key[OptimizerPrefix.Length..], e => e.Value.Span.ToArray());
+        var settings = metadata.TryGetValue("training", out string? s)
+            ? ModelFile.ParseJson<Dictionary<string, string>>(path, "training", s)
+            : new Dictionary<string, string>();
+        return (network, optimizerState, state, settings);
+    }
+
+    private sealed record CheckpointRecord(
+        int CompletedEpochs, EpochResult[] History, double BestAccuracy, double BestLoss, int EvaluationsWithoutImprovement, bool StoppedEarly);
+}
