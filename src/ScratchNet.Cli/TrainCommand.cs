@@ -38,15 +38,24 @@ internal static class TrainCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N epochs", DefaultValueFactory = _ => 1 }.Positive();
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels (same seed and threads: same run)", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
         var metrics = new Option<string?>("--metrics") { Description = "Write per-epoch figures and the test accuracy to this JSON file" };
-        var output = new Option<string?>("--out") { Description = "Write the run into this folder: model.safetensors, metrics.json" };
+        var output = new Option<string?>("--out") { Description = "Write the run into this folder: a checkpoint after every epoch, then model.safetensors, metrics.json, plots and report.html" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this --out folder from its last checkpoint, with its settings" };
 
         var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 30\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001")
         {
             model, spec, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, finalLr, warmup, init, seed, data, limit,
-            validation, patience, augment, evalEvery, threads, metrics, output,
+            validation, patience, augment, evalEvery, threads, metrics, output, resume,
         };
         command.SetAction(result =>
         {
+            if (result.GetValue(resume) is { } folder)
+            {
+                string[] others = result.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+                    .Where(o => !o.Implicit && o.Option != resume && o.Option != metrics).Select(o => o.Option.Name).ToArray();
+                if (others.Length > 0)
+                    throw new UsageException($"--resume continues a run with its own settings; drop {string.Join(", ", others)}.");
+                return Resume(folder, result.GetValue(metrics));
+            }
             string? specPath = result.GetValue(spec);
             bool modelGiven = result.GetResult(model) is { Implicit: false };
             if (specPath is not null && modelGiven) throw new UsageException("give either --model or --spec, not both.");
@@ -83,12 +92,25 @@ internal static class TrainCommand
         return command;
     }
 
-    private static int Run(TrainSettings s)
+    private const string CheckpointFile = "checkpoint.safetensors", ModelFileName = "model.safetensors";
+
+    private static int Resume(string folder, string? metrics)
+    {
+        string path = Path.Combine(folder, CheckpointFile);
+        if (!File.Exists(path))
+            throw new UsageException($"--resume {folder}: there is no {CheckpointFile} in that folder (runs started with --out DIR write one after every epoch).");
+        var (network, optimizerState, state, settings) = Checkpoint.Load(path);
+        TrainSettings s = TrainSettings.FromDescription(settings, folder, metrics);
+        Console.WriteLine($"resume   {Path.GetFullPath(path)}: {state.CompletedEpochs} of {s.Epochs} epochs done");
+        return Run(s, (network, optimizerState, state));
+    }
+
+    private static int Run(TrainSettings s, (NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State)? resumed = null)
     {
         if (s.Metrics is not null) EnsureWritable(s.Metrics, "--metrics");
-        string? modelPath = s.Out is null ? null : Path.Combine(s.Out, "model.safetensors");
+        string? modelPath = s.Out is null ? null : Path.Combine(s.Out, ModelFileName);
         if (modelPath is not null) EnsureWritable(modelPath, "--out");
-        NeuralNetwork network = s.CreateNetwork();
+        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork();
 
         string folder = DataLocator.Locate(s.Data);
         var (rawTrain, rawTest) = IdxDatasetLoader.LoadFolder(folder);
@@ -110,6 +132,7 @@ internal static class TrainCommand
         network.ClassNames = train.ClassNames;
         network.Build(train.ImageShape);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
+        if (resumed is { } r) optimizer.LoadState(r.OptimizerState, network.Parameters);
         int batchesPerEpoch = (train.Count + s.BatchSize - 1) / s.BatchSize;
         var options = new TrainingOptions
         {
@@ -130,6 +153,8 @@ internal static class TrainCommand
         string warmupText = s.WarmupEpochs > 0 ? $" after {s.WarmupEpochs} warm-up epochs" : "";
         Console.WriteLine($"training {s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augment ? ", augmented" : "")}, {s.Threads} threads");
         trainer.EpochCompleted += r => Console.WriteLine(FormatEpoch(r, s.Epochs));
+        if (s.Out is not null)
+            trainer.EpochCompleted += _ => Checkpoint.Save(Path.Combine(s.Out, CheckpointFile), network, optimizer, trainer.State!, s.Describe());
 
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -142,7 +167,7 @@ internal static class TrainCommand
         IReadOnlyList<EpochResult> history;
         try
         {
-            history = trainer.Fit(train, validation ?? test, options, cancellation.Token);
+            history = trainer.Fit(train, validation ?? test, options, cancellation.Token, resumed?.State);
         }
         finally
         {
@@ -174,7 +199,8 @@ internal static class TrainCommand
         {
             network.Save(modelPath!, s.Describe());
             metricsFile.Write(Path.Combine(s.Out, "metrics.json"));
-            Console.WriteLine($"saved    {Path.GetFullPath(s.Out)}: model.safetensors, metrics.json");
+            Reporting.RunReport.Write(s.Out, Reporting.RunSummary.FromNetwork(s.ModelName, s.Describe(), history, network, test, rawTest));
+            Console.WriteLine($"saved    {Path.GetFullPath(s.Out)}: {ModelFileName}, metrics.json, {CheckpointFile}, plots and {Reporting.RunReport.HtmlFileName}");
         }
         if (!complete)
         {

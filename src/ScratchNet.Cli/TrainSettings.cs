@@ -37,11 +37,11 @@ internal sealed record TrainSettings(
         ["epochs"] = Epochs.ToString(),
         ["batch_size"] = BatchSize.ToString(),
         ["optimizer"] = Optimizer,
-        ["lr"] = LearningRate.ToString("R"),
-        ["momentum"] = Momentum.ToString("R"),
-        ["weight_decay"] = WeightDecay.ToString("R"),
+        ["lr"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["momentum"] = Momentum.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["weight_decay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["schedule"] = Schedule,
-        ["final_lr"] = FinalLearningRate.ToString("R"),
+        ["final_lr"] = FinalLearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["warmup_epochs"] = WarmupEpochs.ToString(),
         ["init"] = Init.ToString().ToLowerInvariant(),
         ["seed"] = Seed.ToString(),
@@ -50,5 +50,25 @@ internal sealed record TrainSettings(
         ["patience"] = Patience?.ToString() ?? "",
         ["augment"] = Augment ? "true" : "false",
         ["threads"] = Threads.ToString(),
+        ["eval_every"] = EvalEvery.ToString(),
+        ["data"] = Data ?? "",
+        ["spec"] = SpecPath ?? "",
     };
+
+    /// <summary>The settings a checkpoint recorded with <see cref="Describe"/>, writing into <paramref name="outDirectory"/>.</summary>
+    public static TrainSettings FromDescription(IReadOnlyDictionary<string, string> d, string outDirectory, string? metrics)
+    {
+        string Get(string key) => d.TryGetValue(key, out string? v) ? v
+            : throw new UsageException($"the checkpoint in {outDirectory} lacks the setting '{key}'; it was written by another version. Start a new run.");
+        int? OptionalInt(string key) => Get(key) is { Length: > 0 } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+        float Float(string key) => float.Parse(Get(key), System.Globalization.CultureInfo.InvariantCulture);
+        string model = Get("model");
+        return new TrainSettings(
+            model, ModelPreset.All.FirstOrDefault(p => p.Name == model), Get("spec") is { Length: > 0 } spec ? spec : null,
+            OptionalInt("epochs")!.Value, OptionalInt("batch_size")!.Value, Get("optimizer"), Float("lr"), Float("momentum"),
+            Float("weight_decay"), Get("schedule"), Float("final_lr"), OptionalInt("warmup_epochs")!.Value,
+            Enum.Parse<WeightInit>(Get("init"), ignoreCase: true), OptionalInt("seed")!.Value,
+            Get("data") is { Length: > 0 } data ? data : null, OptionalInt("limit"), OptionalInt("validation"), OptionalInt("patience"),
+            Get("augment") == "true", OptionalInt("eval_every")!.Value, OptionalInt("threads")!.Value, metrics, outDirectory);
+    }
 }

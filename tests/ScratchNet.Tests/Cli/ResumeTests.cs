@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace ScratchNet.Tests.Cli;
+
+/// <summary>
+/// `train --out DIR` checkpoints after every epoch; a run killed with SIGKILL mid-epoch and continued with
+/// `--resume DIR` ends with a model file byte-identical to that of a run never interrupted.
+/// </summary>
+public sealed class ResumeTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-resume-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static readonly string[] Settings =
+        ["train", "--model", "seed-cnn", "--limit", "12000", "--epochs", "3", "--threads", "1", "--validation", "1000", "--augment"];
+
+    [Fact]
+    public void KilledMidEpochThenResumed_GivesTheSameModelAsAnUninterruptedRun()
+    {
+        string straight = Path.Combine(_folder, "straight"), killed = Path.Combine(_folder, "killed");
+        var (code, _, error) = CommandLineTests.Run([.. Settings, "--out", straight]);
+        Assert.True(code == 0, error);
+
+        // Start the same run, wait for its first checkpoint, then kill it without warning.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "ScratchNet.Cli.dll"), .. Settings, "--out", killed])
+            start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            string checkpoint = Path.Combine(killed, "checkpoint.safetensors");
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
+            Assert.True(File.Exists(checkpoint), "no checkpoint was written");
+            Thread.Sleep(300); // into epoch 2
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(killed, "model.safetensors")), "the killed run finished before it was killed");
+
+        var (resumeCode, output, resumeError) = CommandLineTests.Run("train", "--resume", killed);
+
+        Assert.True(resumeCode == 0, resumeError);
+        Assert.Contains("resume", output);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(killed, "model.safetensors")));
+        foreach (string file in (string[])["metrics.json", "report.html", "loss.png", "accuracy.png", "confusion.png", "filters.png", "misclassified.png"])
+            Assert.True(File.Exists(Path.Combine(killed, file)), $"{file} is missing after the resumed run");
+    }
+
+    [Fact]
+    public void Resume_WithoutACheckpoint_SaysHowToGetOne()
+    {
+        var (code, _, error) = CommandLineTests.Run("train", "--resume", _folder);
+        Assert.Equal(2, code);
+        Assert.Contains("no checkpoint.safetensors", error);
+    }
+
+    [Fact]
+    public void Resume_WithOtherSettings_IsRefused()
+    {
+        var (code, _, error) = CommandLineTests.Run("train", "--resume", _folder, "--epochs", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("drop --epochs", error);
+    }
+}
