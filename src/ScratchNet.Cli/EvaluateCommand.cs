@@ -16,7 +16,7 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (written by training with a saved model)", Required = true };
+        var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (saved by NeuralNetwork.Save: weights, architecture, normalisation, class names)", Required = true };
         var data = new Option<string?>("--data") { Description = $"Folder with the four IDX files; the test set is used (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})" };
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
@@ -73,7 +73,7 @@ internal static class EvaluateCommand
         }).ToArray();
 
         Console.WriteLine($"model    {Path.GetFullPath(modelPath)}: {network.ParameterCount:N0} parameters, input {CliSupport.FormatShape(inputShape)}");
-        Console.WriteLine($"data     {folder}: {test.Count} test images");
+        Console.WriteLine($"data     {folder}: {test.Count:N0} test images");
         Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
         Console.WriteLine($"test loss     {evaluation.Loss:F4}");
         Console.WriteLine();

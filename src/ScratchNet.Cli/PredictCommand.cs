@@ -30,6 +30,8 @@ internal static class PredictCommand
             "standardised with the model's own normalisation, and the softmax of the network's outputs gives the probabilities.\n\n" +
             "Polarity matters: Fashion-MNIST (and MNIST) images are light objects on a dark background. For a dark object on a light " +
             "background (an ordinary photo or scan) add --invert.\n\n" +
+            "Every file is read before anything is printed; a missing, empty, damaged or non-PNG/JPEG file, or one declaring more than " +
+            $"{MaxPixels / 1_000_000} megapixels, stops the command with an error.\n\n" +
             "Examples:\n  scratchnet predict --model-file model.safetensors shoe.png\n  scratchnet predict --model-file model.safetensors --invert --top 5 photo.jpg\n" +
             "  scratchnet predict --model-file model.safetensors --json *.png")
         {
