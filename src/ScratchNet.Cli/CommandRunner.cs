@@ -1,5 +1,6 @@
 using ScratchNet.Data;
 using ScratchNet.Operations;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 
 namespace ScratchNet.Cli;
@@ -18,7 +19,7 @@ internal static class CommandRunner
             return Fail(e.Message, ExitCodes.BadArguments);
         }
         catch (Exception e) when (e is DataFormatException or DataNotFoundException or TrainingDivergedException
-                                      or ShapeMismatchException or IOException or UnauthorizedAccessException)
+                                      or ShapeMismatchException or ModelFileException or IOException or UnauthorizedAccessException)
         {
             return Fail(e.Message, ExitCodes.Failure);
         }

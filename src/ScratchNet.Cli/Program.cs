@@ -6,6 +6,11 @@ using ScratchNet.Cli;
 var root = new RootCommand("ScratchNet: a deep-learning framework for .NET built from first principles.")
 {
     TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    PredictCommand.Create(),
+    SummaryCommand.Create(),
+    GradCheckCommand.Create(),
+    DatasetsCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using ScratchNet.Layers;
+using ScratchNet.Models;
+using ScratchNet.Serialization;
+using ScratchNet.Training;
+
+namespace ScratchNet.Cli;
+
+/// <summary>Helpers shared by the commands: model sources, shapes, output files and plain-text tables.</summary>
+internal static class CliSupport
+{
+    /// <summary>Loads a model file; a missing or damaged file is a failure (exit 1) with the library's message.</summary>
+    public static NeuralNetwork LoadModel(string path)
+    {
+        if (Directory.Exists(path)) throw new UsageException($"--model-file {path} is a folder, not a model file.");
+        return NeuralNetwork.Load(path);
+    }
+
+    /// <summary>The network of a preset (<paramref name="model"/>) or a JSON specification (<paramref name="spec"/>), unbuilt.</summary>
+    public static (NeuralNetwork Network, string Source) CreateNetwork(string? model, string? spec, int seed = 1)
+    {
+        if (model is not null)
+        {
+            ModelPreset preset = ModelPreset.All.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"--model must be one of {string.Join(", ", ModelPreset.All.Select(p => p.Name))}; got '{model}'.");
+            return (preset.CreateNetwork(seed: seed), preset.Name);
+        }
+        string path = spec!;
+        if (!File.Exists(path)) throw new UsageException($"--spec {path}: the file does not exist.");
+        var (layers, loss) = ModelSpec.Parse(File.ReadAllText(path), path);
+        return (new NeuralNetwork(layers, loss, seed), path);
+    }
+
+    /// <summary>Parses "C,H,W" (or "CxHxW") into three positive sizes.</summary>
+    public static int[] ParseShape(string text, string option)
+    {
+        string[] parts = text.Split([',', 'x', 'X', '×'], StringSplitOptions.TrimEntries);
+        var shape = new int[parts.Length];
+        bool ok = parts.Length == 3;
+        for (int i = 0; ok && i < parts.Length; i++)
+            ok = int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]) && shape[i] > 0 && shape[i] <= 65536;
+        if (!ok) throw new UsageException($"{option} must be three positive whole numbers C,H,W (channels, height, width) such as 1,28,28; got '{text}'.");
+        return shape;
+    }
+
+    /// <summary>Builds <paramref name="network"/> for samples of <paramref name="shape"/>; a shape the layers cannot take is a usage error.</summary>
+    public static void Build(NeuralNetwork network, int[] shape)
+    {
+        try
+        {
+            network.Build(shape);
+        }
+        catch (Exception e) when (e is ArgumentException or Operations.ShapeMismatchException)
+        {
+            throw new UsageException($"the model does not fit input {FormatShape(shape)}: {e.Message}");
+        }
+    }
+
+    /// <summary>Output sample shape of every layer for an input sample of <paramref name="input"/>.</summary>
+    public static List<int[]> OutputShapes(IReadOnlyList<Layer> layers, int[] input)
+    {
+        var shapes = new List<int[]>();
+        int[] shape = input;
+        foreach (Layer layer in layers)
+        {
+            shape = layer.OutputSampleShape(shape);
+            shapes.Add(shape);
+        }
+        return shapes;
+    }
+
+    /// <summary>"1×28×28".</summary>
+    public static string FormatShape(ReadOnlySpan<int> shape) => string.Join("×", shape.ToArray());
+
+    /// <summary>Fails early, before any work, when <paramref name="path"/> (an output file of <paramref name="option"/>) cannot be written.</summary>
+    public static void EnsureWritable(string path, string option)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UsageException($"{option} {path} is a folder; give a file name such as {Path.Combine(path, "metrics.json")}.");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using (File.Open(full + ".tmp", FileMode.Create)) { }
+            File.Delete(full + ".tmp");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot write {option} file {full}: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> through a temporary name, so a reader never sees half of it.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full + ".tmp", text);
+        File.Move(full + ".tmp", full, overwrite: true);
+    }
+
+    /// <summary>A plain-text table: columns padded to their widest cell; <paramref name="rightAligned"/> marks numeric columns.</summary>
+    public static string Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, ISet<int>? rightAligned = null, string indent = "")
+    {
+        var all = new List<IReadOnlyList<string>> { header };
+        all.AddRange(rows);
+        int columns = header.Count;
+        var widths = new int[columns];
+        foreach (var row in all)
+            for (int c = 0; c < columns; c++) widths[c] = Math.Max(widths[c], row[c].Length);
+        var text = new StringBuilder();
+        foreach (var row in all)
+        {
+            var line = new StringBuilder(indent);
+            for (int c = 0; c < columns; c++)
+            {
+                if (c > 0) line.Append("  ");
+                line.Append(rightAligned?.Contains(c) == true ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c]));
+            }
+            text.AppendLine(line.ToString().TrimEnd());
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Formats an invariant number.</summary>
+    public static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

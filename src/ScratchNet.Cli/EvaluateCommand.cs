@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScratchNet.Data;
+using ScratchNet.Training;
+
+namespace ScratchNet.Cli;
+
+/// <summary>
+/// <c>scratchnet evaluate</c>: a saved model on the test set: accuracy and loss exactly as training reports them
+/// (<see cref="Evaluation.Run"/>), per-class precision and recall, and the confusion matrix.
+/// </summary>
+internal static class EvaluateCommand
+{
+    private const int BatchSize = 1000;
+
+    public static Command Create()
+    {
+        var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (saved by NeuralNetwork.Save: weights, architecture, normalisation, class names)", Required = true };
+        var data = new Option<string?>("--data") { Description = $"Folder with the four IDX files; the test set is used (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})" };
+        var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
+        var threads = new Option<int>("--threads") { Description = "Threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
+
+        var command = new Command("evaluate",
+            "Evaluate a saved model on the test set: accuracy, loss (computed as during training), per-class precision and recall, " +
+            "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
+            "Precision is reported as 0 for a class that is never predicted.\n\n" +
+            "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
+        {
+            modelFile, data, metrics, threads,
+        };
+        command.SetAction(result => Run(result.GetValue(modelFile)!, result.GetValue(data), result.GetValue(metrics), result.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string modelPath, string? dataDirectory, string? metricsPath, int threads)
+    {
+        if (metricsPath is not null) CliSupport.EnsureWritable(metricsPath, "--metrics");
+        NeuralNetwork network = CliSupport.LoadModel(modelPath);
+        Standardizer normalization = network.Normalization
+            ?? throw new UsageException($"the model file {modelPath} holds no input normalisation (mean and std of the training images), so its inputs cannot be prepared as in training.");
+        network.Threads = threads;
+        int[] inputShape = network.Layers[0].InputSampleShape.ToArray();
+        int outputs = CliSupport.OutputShapes(network.Layers, inputShape)[^1] switch
+        {
+            [int n] => n,
+            int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; evaluate needs one score per class."),
+        };
+
+        string folder = DataLocator.Locate(dataDirectory);
+        var (_, rawTest) = IdxDatasetLoader.LoadFolder(folder, network.ClassNames is { Count: > 0 } names ? names : null);
+        if (!rawTest.ImageShape.SequenceEqual(inputShape))
+            throw new DataFormatException(folder,
+                $"its test images are {CliSupport.FormatShape(rawTest.ImageShape)} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
+                "evaluate it on data of the size it was trained on.");
+        if (rawTest.ClassCount > outputs)
+            throw new DataFormatException(folder, $"the data has {rawTest.ClassCount} classes but the model has {outputs} outputs.");
+        IReadOnlyList<string> classNames = network.ClassNames is { Count: > 0 } n2 && n2.Count == outputs ? n2
+            : Enumerable.Range(0, outputs).Select(i => i < rawTest.ClassCount ? rawTest.ClassNames[i] : i.ToString()).ToArray();
+        ImageDataset test = normalization.Apply(rawTest);
+
+        Evaluation evaluation = Evaluation.Run(network, test, BatchSize);
+        int[,] confusion = Confusion(network, test, outputs);
+        var perClass = Enumerable.Range(0, outputs).Select(c =>
+        {
+            int truePositive = confusion[c, c], predicted = 0, actual = 0;
+            for (int k = 0; k < outputs; k++)
+            {
+                predicted += confusion[k, c];
+                actual += confusion[c, k];
+            }
+            return new ClassFigures(classNames[c], c, predicted == 0 ? 0 : (double)truePositive / predicted, actual == 0 ? 0 : (double)truePositive / actual, actual);
+        }).ToArray();
+
+        Console.WriteLine($"model    {Path.GetFullPath(modelPath)}: {network.ParameterCount:N0} parameters, input {CliSupport.FormatShape(inputShape)}");
+        Console.WriteLine($"data     {folder}: {test.Count:N0} test images");
+        Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
+        Console.WriteLine($"test loss     {evaluation.Loss:F4}");
+        Console.WriteLine();
+        Console.Write(CliSupport.Table(["class", "precision", "recall", "images"],
+            perClass.Select(p => (IReadOnlyList<string>)[$"{p.Index} {p.Class}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
+            new HashSet<int> { 1, 2, 3 }));
+        Console.WriteLine();
+        Console.WriteLine("confusion matrix (rows: true class, columns: predicted class)");
+        var header = new List<string> { "true \\ predicted" };
+        header.AddRange(Enumerable.Range(0, outputs).Select(i => i.ToString()));
+        Console.Write(CliSupport.Table(header,
+            Enumerable.Range(0, outputs).Select(r => (IReadOnlyList<string>)[$"{r} {classNames[r]}", .. Enumerable.Range(0, outputs).Select(c => confusion[r, c].ToString())]),
+            Enumerable.Range(1, outputs).ToHashSet()));
+
+        if (metricsPath is not null)
+        {
+            var file = new EvaluationFile(Path.GetFullPath(modelPath), folder, test.Count, evaluation.Accuracy, evaluation.Loss, perClass,
+                Enumerable.Range(0, outputs).Select(r => Enumerable.Range(0, outputs).Select(c => confusion[r, c]).ToArray()).ToArray());
+            CliSupport.WriteAtomically(metricsPath, JsonSerializer.Serialize(file, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"metrics  {Path.GetFullPath(metricsPath)}");
+        }
+        return ExitCodes.Success;
+    }
+
+    // Counts (true class, predicted class) pairs; the prediction is the largest output, as in Evaluation.
+    private static int[,] Confusion(NeuralNetwork network, ImageDataset test, int outputs)
+    {
+        var confusion = new int[outputs, outputs];
+        int sample = test.Images.SampleLength;
+        int[] shape = test.Images.Shape.ToArray();
+        for (int start = 0; start < test.Count; start += BatchSize)
+        {
+            int count = Math.Min(BatchSize, test.Count - start);
+            shape[0] = count;
+            var batch = new Tensor(test.Images.Span.Slice(start * sample, count * sample).ToArray(), shape);
+            Tensor logits = network.Forward(batch);
+            for (int b = 0; b < count; b++)
+                confusion[test.Labels[start + b], Evaluation.ArgMax(logits.Span.Slice(b * outputs, outputs))]++;
+        }
+        return confusion;
+    }
+
+    internal sealed record ClassFigures(
+        [property: JsonPropertyName("class")] string Class,
+        [property: JsonPropertyName("index")] int Index,
+        [property: JsonPropertyName("precision")] double Precision,
+        [property: JsonPropertyName("recall")] double Recall,
+        [property: JsonPropertyName("support")] int Support);
+
+    internal sealed record EvaluationFile(
+        [property: JsonPropertyName("model_file")] string ModelFile,
+        [property: JsonPropertyName("data")] string Data,
+        [property: JsonPropertyName("test_images")] int TestImages,
+        [property: JsonPropertyName("test_accuracy")] double TestAccuracy,
+        [property: JsonPropertyName("test_loss")] double TestLoss,
+        [property: JsonPropertyName("per_class")] IReadOnlyList<ClassFigures> PerClass,
+        [property: JsonPropertyName("confusion_matrix")] int[][] ConfusionMatrix);
+}

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using ScratchNet.Layers;
+using ScratchNet.Models;
+using ScratchNet.Operations;
+using ScratchNet.Training;
+
+namespace ScratchNet.Cli;
+
+/// <summary>
+/// <c>scratchnet summary</c>: the layers of a model with their output shapes and parameter counts, and the
+/// total parameters and forward FLOPs per image.
+/// </summary>
+internal static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model") { Description = "A preset: " + string.Join(", ", ModelPreset.All.Select(p => p.Name)) };
+        var modelFile = new Option<string?>("--model-file") { Description = "A saved model file (its own input shape is used)" };
+        var spec = new Option<string?>("--spec") { Description = "A JSON model specification (see ModelSpec)" };
+        var input = new Option<string?>("--input") { Description = "The input image shape C,H,W (default 1,28,28; for --model-file the file's)" };
+
+        var command = new Command("summary",
+            "Show a model's layers: output shape and parameters of each, and the totals: parameters and forward FLOPs per image. " +
+            "FLOPs count a multiply-add as 2: convolution 2·O·C·KH·KW·OH·OW, dense 2·in·out; batch norm 2 per value and pooling one per window element; " +
+            "activations, biases and dropout are excluded. Give exactly one of --model, --model-file, --spec.\n\n" +
+            "Examples:\n  scratchnet summary --model seed-cnn\n  scratchnet summary --model mlp --input 1,32,32\n" +
+            "  scratchnet summary --spec my-model.json\n  scratchnet summary --model-file model.safetensors")
+        {
+            model, modelFile, spec, input,
+        };
+        command.SetAction(result => Run(result.GetValue(model), result.GetValue(modelFile), result.GetValue(spec), result.GetValue(input)));
+        return command;
+    }
+
+    private static int Run(string? model, string? modelFile, string? spec, string? inputText)
+    {
+        int sources = (model is null ? 0 : 1) + (modelFile is null ? 0 : 1) + (spec is null ? 0 : 1);
+        if (sources != 1) throw new UsageException("give exactly one of --model NAME, --model-file FILE or --spec FILE.");
+        int[]? requested = inputText is null ? null : CliSupport.ParseShape(inputText, "--input");
+
+        NeuralNetwork network;
+        string source;
+        int[] shape;
+        if (modelFile is not null)
+        {
+            network = CliSupport.LoadModel(modelFile);
+            source = modelFile;
+            shape = network.Layers[0].InputSampleShape.ToArray();
+            if (requested is not null && !requested.SequenceEqual(shape))
+                throw new UsageException($"the model file {modelFile} was built for input {CliSupport.FormatShape(shape)}, not {CliSupport.FormatShape(requested)}; leave out --input.");
+        }
+        else
+        {
+            (network, source) = CliSupport.CreateNetwork(model, spec);
+            shape = requested ?? [1, 28, 28];
+            CliSupport.Build(network, shape);
+        }
+
+        var rows = new List<IReadOnlyList<string>>();
+        int[] inputShape = shape;
+        long flops = 0;
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            Layer layer = network.Layers[i];
+            int[] output = layer.OutputSampleShape(inputShape);
+            long layerFlops = Flops(layer, inputShape, output);
+            flops += layerFlops;
+            int parameters = layer.Parameters.Sum(p => p.Value.Length);
+            rows.Add([i.ToString(), Describe(layer), CliSupport.FormatShape(output), parameters.ToString("N0"), layerFlops.ToString("N0")]);
+            inputShape = output;
+        }
+
+        Console.WriteLine($"model {source}, input {CliSupport.FormatShape(shape)}, loss {network.Loss.GetType().Name}");
+        Console.WriteLine();
+        Console.Write(CliSupport.Table(["#", "layer", "output", "parameters", "FLOPs"], rows, new HashSet<int> { 0, 3, 4 }));
+        Console.WriteLine();
+        Console.WriteLine($"total parameters  {network.ParameterCount:N0}");
+        Console.WriteLine($"FLOPs per image   {flops:N0} ({Human(flops)}, forward; multiply-add = 2; activations, biases and dropout excluded)");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Forward FLOPs of one image through <paramref name="layer"/> (see the command's description).</summary>
+    internal static long Flops(Layer layer, int[] input, int[] output)
+    {
+        long Elements(int[] shape) => shape.Aggregate(1L, (a, d) => a * d);
+        switch (layer)
+        {
+            case Conv2D:
+            {
+                var g = ((Conv2DOperation)layer.Operations[0]).GeometryFor([1, .. input]);
+                Conv2D c = (Conv2D)layer;
+                return 2L * c.OutChannels * g.Channels * g.KernelHeight * g.KernelWidth * g.OutputHeight * g.OutputWidth;
+            }
+            case Dense d:
+                return 2L * input[0] * d.Neurons;
+            case BatchNorm:
+                return 2L * Elements(output);
+            case Pooling2D p:
+                return (long)p.PoolHeight * p.PoolWidth * Elements(output);
+            case GlobalAvgPool2D:
+                return Elements(input);
+            default:
+                return 0;
+        }
+    }
+
+    private static string Describe(Layer layer) => layer switch
+    {
+        Conv2D c => $"Conv2D {c.OutChannels}@{c.KernelHeight}x{c.KernelWidth} stride {c.StrideHeight}x{c.StrideWidth} {c.Padding}" +
+                    (c.HasBias ? " bias" : "") + $" {c.Activation.Name}" + (c.Flattens ? " flatten" : ""),
+        Dense d => $"Dense {d.Neurons}" + (d.HasBias ? " bias" : "") + $" {d.Activation.Name}",
+        Pooling2D p => $"{layer.Name} {p.PoolHeight}x{p.PoolWidth} stride {p.StrideHeight}x{p.StrideWidth} {p.Padding}",
+        Dropout d => $"Dropout {d.Rate}",
+        _ => layer.Name,
+    };
+
+    private static string Human(long flops) => flops switch
+    {
+        >= 1_000_000_000 => $"{flops / 1e9:F2} GFLOPs",
+        >= 1_000_000 => $"{flops / 1e6:F2} MFLOPs",
+        >= 1_000 => $"{flops / 1e3:F2} kFLOPs",
+        _ => $"{flops} FLOPs",
+    };
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using ScratchNet.Data;
+using ScratchNet.Training;
+using static ScratchNet.Tests.Cli.CliModels;
+using static ScratchNet.Tests.Cli.CommandLineTests;
+
+namespace ScratchNet.Tests.Cli;
+
+/// <summary><c>scratchnet evaluate</c> reports exactly what <see cref="Evaluation.Run"/> computes, plus per-class figures.</summary>
+public sealed class EvaluateCommandTests
+{
+    [Fact]
+    public void Evaluate_TrainedModel_MatchesEvaluationRunExactly()
+    {
+        string metrics = NewPath(".json");
+        var result = Run("evaluate", "--model-file", TrainedModelPath, "--threads", "1", "--metrics", metrics);
+
+        AssertSuccess(result);
+        NeuralNetwork network = NeuralNetwork.Load(TrainedModelPath);
+        ImageDataset test = network.Normalization!.Apply(RawTest);
+        Evaluation expected = Evaluation.Run(network, test, 1000);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(metrics));
+        JsonElement root = json.RootElement;
+        Assert.Equal(expected.Accuracy, root.GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(expected.Loss, root.GetProperty("test_loss").GetDouble());
+        Assert.Contains($"test accuracy {expected.Accuracy:F4}", result.Output);
+        Assert.Contains($"test loss     {expected.Loss:F4}", result.Output);
+
+        int[][] confusion = root.GetProperty("confusion_matrix").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(10, confusion.Length);
+        Assert.All(confusion, r => Assert.Equal(10, r.Length));
+        Assert.Equal(test.Count, confusion.Sum(r => r.Sum()));
+        int correct = Enumerable.Range(0, 10).Sum(i => confusion[i][i]);
+        Assert.Equal(expected.Accuracy, (double)correct / test.Count);
+        for (int c = 0; c < 10; c++) Assert.Equal(test.Labels.Count(l => l == c), confusion[c].Sum()); // rows are the true class
+
+        JsonElement[] perClass = root.GetProperty("per_class").EnumerateArray().ToArray();
+        Assert.Equal(IdxDatasetLoader.FashionMnistClassNames, perClass.Select(p => p.GetProperty("class").GetString()));
+        for (int c = 0; c < 10; c++)
+        {
+            int predicted = confusion.Sum(r => r[c]);
+            double precision = predicted == 0 ? 0 : (double)confusion[c][c] / predicted;
+            Assert.Equal(precision, perClass[c].GetProperty("precision").GetDouble(), 12);
+            Assert.Equal((double)confusion[c][c] / confusion[c].Sum(), perClass[c].GetProperty("recall").GetDouble(), 12);
+        }
+        Assert.Contains("confusion matrix (rows: true class, columns: predicted class)", result.Output);
+        Assert.Contains("9 Ankle boot", result.Output);
+    }
+
+    [Fact]
+    public void Evaluate_ModelWithoutNormalization_IsRefused()
+    {
+        string model = SaveSmallModel([1, 28, 28], normalization: null);
+        AssertOneError(Run("evaluate", "--model-file", model), 2, "normalisation");
+    }
+
+    [Fact]
+    public void Evaluate_ImageSizeDiffersFromModel_SaysBoth()
+    {
+        string model = SaveSmallModel([1, 14, 14], new Standardizer(72f, 90f));
+        var result = Run("evaluate", "--model-file", model);
+        AssertOneError(result, 1, "1×28×28");
+        Assert.Contains("1×14×14", result.Error);
+    }
+
+    [Fact]
+    public void Evaluate_MissingOrCorruptModelFile_FailsWithOneLine()
+    {
+        AssertOneError(Run("evaluate", "--model-file", "/no/such/model.safetensors"), 1, "does not exist");
+        string garbage = NewPath(".safetensors");
+        File.WriteAllText(garbage, "this is not a model");
+        AssertOneError(Run("evaluate", "--model-file", garbage), 1, garbage);
+        AssertOneError(Run("evaluate"), 2, "--model-file");
+    }
+
+    [Fact]
+    public void Evaluate_MissingData_FailsWithInstructions()
+    {
+        AssertOneError(Run("evaluate", "--model-file", TrainedModelPath, "--data", "/no/such/folder"), 1, "apt-get install dataset-fashion-mnist");
+    }
+}
