@@ -4,7 +4,7 @@ using ScratchNet.Losses;
 using ScratchNet.Models;
 using ScratchNet.Optimizers;
 using ScratchNet.Training;
-using StbImageWriteSharp;
+using SkiaSharp;
 
 namespace ScratchNet.Tests.Cli;
 
@@ -73,21 +73,24 @@ internal static class CliModels
         return RawTest.Images.Span.Slice(index * sample, sample).ToArray().Select(v => (byte)v).ToArray();
     }
 
-    /// <summary>Writes a PNG (through StbImageWriteSharp) and returns its path.</summary>
-    public static string WritePng(byte[] pixels, int width, int height, ColorComponents components)
-    {
-        string path = NewPath(".png");
-        using var stream = File.Create(path);
-        new ImageWriter().WritePng(pixels, width, height, components, stream);
-        return path;
-    }
+    /// <summary>Writes a PNG (encoded by SkiaSharp, which the report already brings) and returns its path.</summary>
+    public static string WritePng(byte[] pixels, int width, int height, ColorComponents components) =>
+        Encode(pixels, width, height, components, SKEncodedImageFormat.Png, ".png");
 
-    /// <summary>Writes a JPEG (through StbImageWriteSharp) and returns its path.</summary>
-    public static string WriteJpeg(byte[] pixels, int width, int height, ColorComponents components)
+    /// <summary>Writes a JPEG (encoded by SkiaSharp, quality 95) and returns its path.</summary>
+    public static string WriteJpeg(byte[] pixels, int width, int height, ColorComponents components) =>
+        Encode(pixels, width, height, components, SKEncodedImageFormat.Jpeg, ".jpg");
+
+    private static string Encode(byte[] pixels, int width, int height, ColorComponents components, SKEncodedImageFormat format, string extension)
     {
-        string path = NewPath(".jpg");
-        using var stream = File.Create(path);
-        new ImageWriter().WriteJpg(pixels, width, height, components, stream, 95);
+        var info = components == ColorComponents.Grey
+            ? new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque)
+            : new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        string path = NewPath(extension);
+        using var data = SKData.CreateCopy(pixels);
+        using var image = SKImage.FromPixels(info, data, info.RowBytes);
+        using var encoded = image.Encode(format, 95);
+        File.WriteAllBytes(path, encoded.ToArray());
         return path;
     }
 
@@ -106,4 +109,11 @@ internal static class CliModels
     /// <summary>Asserts a successful run.</summary>
     public static void AssertSuccess((int ExitCode, string Output, string Error) result) =>
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+}
+
+/// <summary>The pixel layouts the tests write.</summary>
+internal enum ColorComponents
+{
+    Grey,
+    RedGreenBlueAlpha,
 }

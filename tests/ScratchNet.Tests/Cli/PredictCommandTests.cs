@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ScratchNet.Cli;
 using ScratchNet.Training;
-using StbImageWriteSharp;
 using static ScratchNet.Tests.Cli.CliModels;
 using static ScratchNet.Tests.Cli.CommandLineTests;
 
