@@ -14,6 +14,11 @@ public static class Pooling
     public static void MaxForward(ReadOnlySpan<float> plane, in ConvGeometry g, Span<float> output, Span<int> argMax)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth;
+        if (g is { KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, PadTop: 0, PadLeft: 0 } && 2 * oh <= g.Height && 2 * ow <= g.Width)
+        {
+            MaxForward2x2(plane, g.Width, oh, ow, output, argMax);
+            return;
+        }
         for (int i = 0; i < oh; i++)
         for (int j = 0; j < ow; j++)
         {
@@ -40,6 +45,30 @@ public static class Pooling
         Found:
             output[i * ow + j] = best;
             argMax[i * ow + j] = bestIndex;
+        }
+    }
+
+    // The common 2×2, stride 2 window, always inside the image: same result as the general loop, no bounds checks.
+    private static void MaxForward2x2(ReadOnlySpan<float> plane, int width, int oh, int ow, Span<float> output, Span<int> argMax)
+    {
+        for (int i = 0; i < oh; i++)
+        {
+            int top = 2 * i * width, bottom = top + width;
+            for (int j = 0; j < ow; j++)
+            {
+                int k0 = top + 2 * j, k1 = k0 + 1, k2 = bottom + 2 * j, k3 = k2 + 1;
+                float best = plane[k0];
+                int index = k0;
+                if (!float.IsNaN(best))
+                {
+                    // Strictly greater keeps the first maximum on ties; a NaN wins and ends the search.
+                    if (plane[k1] > best || float.IsNaN(plane[k1])) (best, index) = (plane[k1], k1);
+                    if (!float.IsNaN(best) && (plane[k2] > best || float.IsNaN(plane[k2]))) (best, index) = (plane[k2], k2);
+                    if (!float.IsNaN(best) && (plane[k3] > best || float.IsNaN(plane[k3]))) (best, index) = (plane[k3], k3);
+                }
+                output[i * ow + j] = best;
+                argMax[i * ow + j] = index;
+            }
         }
     }
 

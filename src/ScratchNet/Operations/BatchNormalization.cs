@@ -26,8 +26,6 @@ public sealed class BatchNormalization : Operation
     private readonly NamedBuffer[] _buffers;
     private readonly float[] _mean;
     private readonly float[] _inverseStd;
-    private readonly double[] _sum;
-    private readonly double[] _sum2;
 
     /// <summary>Creates the operation for <paramref name="channels"/> channels.</summary>
     /// <param name="channels">Size of axis 1 of the input; positive.</param>
@@ -46,8 +44,6 @@ public sealed class BatchNormalization : Operation
         _buffers = [new NamedBuffer("running_mean", RunningMean), new NamedBuffer("running_var", RunningVariance)];
         _mean = new float[channels];
         _inverseStd = new float[channels];
-        _sum = new double[channels];
-        _sum2 = new double[channels];
     }
 
     /// <summary>The number of channels (size of axis 1).</summary>
@@ -86,94 +82,151 @@ public sealed class BatchNormalization : Operation
         ReadOnlySpan<float> x = input.Span;
         Span<float> y = output.Span;
 
-        if (Training)
+        if (Training && m < 2)
+            throw new ArgumentException(
+                $"{Name}: training needs more than one value per channel, but input {input.ShapeText} has {m}.", nameof(input));
+        // Channels are independent: each worker takes a range of them, so any thread count gives the same bits.
+        bool training = Training;
+        Compute.For(Channels, (_, first, end) =>
         {
-            if (m < 2)
-                throw new ArgumentException(
-                    $"{Name}: training needs more than one value per channel, but input {input.ShapeText} has {m}.", nameof(input));
-            // Pass 1: the mean. Pass 2: y = x − μ and Σ(x − μ)² (two passes keep the variance accurate).
-            Array.Clear(_sum);
-            Array.Clear(_sum2);
-            for (int offset = 0, n = 0; n < batch; n++)
-                for (int c = 0; c < Channels; c++, offset += plane)
-                    _sum[c] += TensorPrimitives.Sum(x.Slice(offset, plane));
-            for (int c = 0; c < Channels; c++) _mean[c] = (float)(_sum[c] / m);
-            for (int offset = 0, n = 0; n < batch; n++)
-                for (int c = 0; c < Channels; c++, offset += plane)
-                {
-                    Span<float> yc = y.Slice(offset, plane);
-                    TensorPrimitives.Subtract(x.Slice(offset, plane), _mean[c], yc);
-                    _sum2[c] += TensorPrimitives.SumOfSquares<float>(yc);
-                }
-            Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
-            for (int c = 0; c < Channels; c++)
+            for (int c = first; c < end; c++)
             {
-                double variance = _sum2[c] / m;
-                _inverseStd[c] = (float)(1.0 / Math.Sqrt(variance + Epsilon));
-                runningMean[c] = (1f - Momentum) * runningMean[c] + Momentum * _mean[c];
-                runningVar[c] = (float)((1.0 - Momentum) * runningVar[c] + Momentum * (_sum2[c] / (m - 1)));
+                if (training) NormaliseWithBatchStatistics(input, output, c, batch, plane);
+                else NormaliseWithRunningStatistics(input, output, c, batch, plane);
             }
-            for (int offset = 0, n = 0; n < batch; n++)
-                for (int c = 0; c < Channels; c++, offset += plane)
-                    TensorPrimitives.Multiply(y.Slice(offset, plane), _inverseStd[c], y.Slice(offset, plane));
-        }
-        else
-        {
-            ReadOnlySpan<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
-            for (int c = 0; c < Channels; c++)
-            {
-                _mean[c] = runningMean[c];
-                _inverseStd[c] = (float)(1.0 / Math.Sqrt((double)runningVar[c] + Epsilon));
-            }
-            for (int offset = 0, n = 0; n < batch; n++)
-                for (int c = 0; c < Channels; c++, offset += plane)
-                {
-                    Span<float> yc = y.Slice(offset, plane);
-                    TensorPrimitives.Subtract(x.Slice(offset, plane), _mean[c], yc);
-                    TensorPrimitives.Multiply(yc, _inverseStd[c], yc);
-                }
-        }
+        });
         return output;
+    }
+
+    // Pass 1: the mean. Pass 2: y = x − μ and Σ(x − μ)² (two passes keep the variance accurate). Pass 3: y /= σ.
+    private void NormaliseWithBatchStatistics(Tensor input, Tensor output, int c, int batch, int plane)
+    {
+        ReadOnlySpan<float> x = input.Span;
+        Span<float> y = output.Span;
+        int stride = Channels * plane;
+        long m = (long)batch * plane;
+        double sum = 0, squares = 0;
+        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+            sum += Sum(x.Slice(offset, plane));
+        float mean = (float)(sum / m);
+        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+        {
+            Span<float> yc = y.Slice(offset, plane);
+            Subtract(x.Slice(offset, plane), mean, yc);
+            squares += SumOfSquares(yc);
+        }
+        float inverseStd = (float)(1.0 / Math.Sqrt(squares / m + Epsilon));
+        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+            Scale(y.Slice(offset, plane), inverseStd);
+        _mean[c] = mean;
+        _inverseStd[c] = inverseStd;
+        Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
+        runningMean[c] = (1f - Momentum) * runningMean[c] + Momentum * mean;
+        runningVar[c] = (float)((1.0 - Momentum) * runningVar[c] + Momentum * (squares / (m - 1)));
+    }
+
+    private void NormaliseWithRunningStatistics(Tensor input, Tensor output, int c, int batch, int plane)
+    {
+        ReadOnlySpan<float> x = input.Span;
+        Span<float> y = output.Span;
+        int stride = Channels * plane;
+        float mean = _mean[c] = RunningMean[c];
+        float inverseStd = _inverseStd[c] = (float)(1.0 / Math.Sqrt((double)RunningVariance[c] + Epsilon));
+        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+        {
+            Span<float> yc = y.Slice(offset, plane);
+            Subtract(x.Slice(offset, plane), mean, yc);
+            Scale(yc, inverseStd);
+        }
+    }
+
+    // Short runs (a dense input has one value per channel and sample) go faster without the vector call overhead.
+    private static double Sum(ReadOnlySpan<float> x)
+    {
+        if (x.Length >= 16) return TensorPrimitives.Sum(x);
+        double s = 0;
+        foreach (float v in x) s += v;
+        return s;
+    }
+
+    private static double SumOfSquares(ReadOnlySpan<float> x)
+    {
+        if (x.Length >= 16) return TensorPrimitives.SumOfSquares(x);
+        double s = 0;
+        foreach (float v in x) s += (double)v * v;
+        return s;
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length >= 16) return TensorPrimitives.Dot(a, b);
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
+        return s;
+    }
+
+    private static void Subtract(ReadOnlySpan<float> x, float value, Span<float> y)
+    {
+        if (x.Length >= 16) TensorPrimitives.Subtract(x, value, y);
+        else for (int i = 0; i < x.Length; i++) y[i] = x[i] - value;
+    }
+
+    private static void Scale(Span<float> y, float factor)
+    {
+        if (y.Length >= 16) TensorPrimitives.Multiply(y, factor, y);
+        else for (int i = 0; i < y.Length; i++) y[i] *= factor;
     }
 
     /// <inheritdoc />
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         int batch = Input.Dim(0), plane = Input.SampleLength / Channels;
-        double m = (double)batch * plane;
         Tensor inputGradient = InputGradientBuffer();
+        bool training = Training;
+        Compute.For(Channels, (_, first, end) =>
+        {
+            for (int c = first; c < end; c++) DifferentiateChannel(outputGradient, inputGradient, c, batch, plane, training);
+        });
+        return inputGradient;
+    }
+
+    // Inference: dx = g/σ. Training: Σg and Σ(g·x̂) over the channel, then dx = (1/σ)·(g − Σg/M − x̂·Σ(g·x̂)/M).
+    private void DifferentiateChannel(Tensor outputGradient, Tensor inputGradient, int c, int batch, int plane, bool training)
+    {
         ReadOnlySpan<float> g = outputGradient.Span, xHat = Output.Span;
         Span<float> dx = inputGradient.Span;
-
-        if (!Training)
+        int stride = Channels * plane;
+        float s = _inverseStd[c];
+        if (!training)
         {
-            for (int offset = 0, n = 0; n < batch; n++)
-                for (int c = 0; c < Channels; c++, offset += plane)
-                    TensorPrimitives.Multiply(g.Slice(offset, plane), _inverseStd[c], dx.Slice(offset, plane));
-            return inputGradient;
-        }
-
-        // Σg and Σ(g·x̂) per channel, then dx = (1/σ)·(g − Σg/M − x̂·Σ(g·x̂)/M).
-        Array.Clear(_sum);
-        Array.Clear(_sum2);
-        for (int offset = 0, n = 0; n < batch; n++)
-            for (int c = 0; c < Channels; c++, offset += plane)
+            for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
             {
-                ReadOnlySpan<float> gc = g.Slice(offset, plane);
-                _sum[c] += TensorPrimitives.Sum(gc);
-                _sum2[c] += TensorPrimitives.Dot(gc, xHat.Slice(offset, plane));
+                g.Slice(offset, plane).CopyTo(dx.Slice(offset, plane));
+                Scale(dx.Slice(offset, plane), s);
             }
-        for (int offset = 0, n = 0; n < batch; n++)
-            for (int c = 0; c < Channels; c++, offset += plane)
+            return;
+        }
+        double m = (double)batch * plane, sumG = 0, sumGx = 0;
+        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+        {
+            ReadOnlySpan<float> gc = g.Slice(offset, plane);
+            sumG += Sum(gc);
+            sumGx += Dot(gc, xHat.Slice(offset, plane));
+        }
+        float meanG = (float)(sumG / m), meanGx = (float)(sumGx / m);
+        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+        {
+            ReadOnlySpan<float> gc = g.Slice(offset, plane), xc = xHat.Slice(offset, plane);
+            Span<float> dxc = dx.Slice(offset, plane);
+            if (plane >= 16)
             {
-                float s = _inverseStd[c];
-                float meanG = (float)(_sum[c] / m), meanGx = (float)(_sum2[c] / m);
-                Span<float> dxc = dx.Slice(offset, plane);
-                // dx = s·g − s·meanGx·x̂ − s·meanG
-                TensorPrimitives.MultiplyAdd(xHat.Slice(offset, plane), -meanGx, g.Slice(offset, plane), dxc);
+                // dx = s·(g − meanGx·x̂ − meanG)
+                TensorPrimitives.MultiplyAdd(xc, -meanGx, gc, dxc);
                 TensorPrimitives.Subtract(dxc, meanG, dxc);
                 TensorPrimitives.Multiply(dxc, s, dxc);
             }
-        return inputGradient;
+            else
+                for (int i = 0; i < plane; i++) dxc[i] = (gc[i] - meanGx * xc[i] - meanG) * s;
+        }
     }
 }
