@@ -6,7 +6,7 @@ namespace ScratchNet.Training;
 
 /// <summary>How closely one analytic gradient matched central differences.</summary>
 /// <param name="Name">"input" or the parameter's name.</param>
-/// <param name="RelativeError">‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) over the checked entries (0 when both are zero).</param>
+/// <param name="RelativeError">‖analytic − numeric‖ / max(‖analytic‖ + ‖numeric‖, <see cref="GradientChecker.NormFloor"/>) over the checked entries.</param>
 /// <param name="MaxAbsoluteError">The largest |analytic − numeric| over the checked entries.</param>
 /// <param name="Checked">How many entries were compared.</param>
 public sealed record GradientError(string Name, double RelativeError, double MaxAbsoluteError, int Checked);
@@ -42,6 +42,12 @@ public static class GradientChecker
 {
     /// <summary>The default relative tolerance for float32 operations (see remarks).</summary>
     public const double DefaultTolerance = 1e-3;
+
+    /// <summary>
+    /// Gradients whose norms add up to less than this are judged by absolute error: relative error is
+    /// ‖analytic − numeric‖ / max(‖analytic‖ + ‖numeric‖, <see cref="NormFloor"/>).
+    /// </summary>
+    public const double NormFloor = 1e-3;
 
     /// <summary>Checks the input gradient and the parameter gradient (if any) of <paramref name="operation"/>.</summary>
     public static GradientCheckReport Check(Operation operation, Tensor input, float epsilon = 1e-2f, int maxEntries = 256, int seed = 1)
@@ -143,8 +149,10 @@ public static class GradientChecker
             maxAbs = Math.Max(maxAbs, Math.Abs(d));
             count++;
         }
-        double denominator = Math.Sqrt(normA) + Math.Sqrt(normN);
-        return new GradientError(name, denominator == 0 ? 0 : Math.Sqrt(difference) / denominator, maxAbs, count);
+        // Below a gradient norm of NormFloor the comparison is in absolute terms: an exactly zero gradient
+        // (a dense layer fed zeros) against the difference quotient's round-off would otherwise score 1.
+        double denominator = Math.Max(Math.Sqrt(normA) + Math.Sqrt(normN), NormFloor);
+        return new GradientError(name, Math.Sqrt(difference) / denominator, maxAbs, count);
     }
 
     private static int[] Sample(int length, int count, int seed)
