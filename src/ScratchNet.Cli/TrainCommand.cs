@@ -39,22 +39,23 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels (same seed and threads: same run)", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
         var metrics = new Option<string?>("--metrics") { Description = "Write per-epoch figures and the test accuracy to this JSON file" };
         var output = new Option<string?>("--out") { Description = "Write the run into this folder: a checkpoint after every epoch, then model.safetensors, metrics.json, plots and report.html" };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the final test accuracy (and errors)" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this --out folder from its last checkpoint, with its settings" };
 
         var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 30\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001")
         {
             model, spec, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, finalLr, warmup, init, seed, data, limit,
-            validation, patience, augment, evalEvery, threads, metrics, output, resume,
+            validation, patience, augment, evalEvery, threads, metrics, output, resume, quiet,
         };
         command.SetAction(result =>
         {
             if (result.GetValue(resume) is { } folder)
             {
                 string[] others = result.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
-                    .Where(o => !o.Implicit && o.Option != resume && o.Option != metrics).Select(o => o.Option.Name).ToArray();
+                    .Where(o => !o.Implicit && o.Option != resume && o.Option != metrics && o.Option != quiet).Select(o => o.Option.Name).ToArray();
                 if (others.Length > 0)
                     throw new UsageException($"--resume continues a run with its own settings; drop {string.Join(", ", others)}.");
-                return Resume(folder, result.GetValue(metrics));
+                return Resume(folder, result.GetValue(metrics), TrainingOutput.Create(result.GetValue(quiet)));
             }
             string? specPath = result.GetValue(spec);
             bool modelGiven = result.GetResult(model) is { Implicit: false };
@@ -87,25 +88,25 @@ internal static class TrainCommand
                 result.GetValue(threads),
                 result.GetValue(metrics),
                 result.GetValue(output));
-            return Run(settings);
+            return Run(settings, TrainingOutput.Create(result.GetValue(quiet)));
         });
         return command;
     }
 
     private const string CheckpointFile = "checkpoint.safetensors", ModelFileName = "model.safetensors";
 
-    private static int Resume(string folder, string? metrics)
+    private static int Resume(string folder, string? metrics, TrainingOutput console)
     {
         string path = Path.Combine(folder, CheckpointFile);
         if (!File.Exists(path))
             throw new UsageException($"--resume {folder}: there is no {CheckpointFile} in that folder (runs started with --out DIR write one after every epoch).");
         var (network, optimizerState, state, settings) = Checkpoint.Load(path);
         TrainSettings s = TrainSettings.FromDescription(settings, folder, metrics);
-        Console.WriteLine($"resume   {Path.GetFullPath(path)}: {state.CompletedEpochs} of {s.Epochs} epochs done");
-        return Run(s, (network, optimizerState, state));
+        console.Info("resume", $"{Path.GetFullPath(path)}: {state.CompletedEpochs} of {s.Epochs} epochs done");
+        return Run(s, console, (network, optimizerState, state));
     }
 
-    private static int Run(TrainSettings s, (NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State)? resumed = null)
+    private static int Run(TrainSettings s, TrainingOutput console, (NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State)? resumed = null)
     {
         if (s.Metrics is not null) EnsureWritable(s.Metrics, "--metrics");
         string? modelPath = s.Out is null ? null : Path.Combine(s.Out, ModelFileName);
@@ -145,14 +146,13 @@ internal static class TrainCommand
         var trainer = new Trainer(network, optimizer);
 
         string validationText = validation is null ? "validation on the test set, as in the notebook" : $"{validation.Count} held out for validation";
-        Console.WriteLine($"data     {folder}: {train.Count} training images ({validationText}), {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}, {train.ClassCount} classes");
-        Console.WriteLine($"model    {s.ModelName}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
+        console.Info("data", $"{folder}: {train.Count} training images ({validationText}), {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}, {train.ClassCount} classes");
+        console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
         string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
         string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";
         string scheduleText = s.Schedule == "constant" ? "" : $", {s.Schedule} schedule to {s.FinalLearningRate:G3}";
         string warmupText = s.WarmupEpochs > 0 ? $" after {s.WarmupEpochs} warm-up epochs" : "";
-        Console.WriteLine($"training {s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augment ? ", augmented" : "")}, {s.Threads} threads");
-        trainer.EpochCompleted += r => Console.WriteLine(FormatEpoch(r, s.Epochs));
+        console.Info("training", $"{s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augment ? ", augmented" : "")}, {s.Threads} threads");
         if (s.Out is not null)
             trainer.EpochCompleted += _ => Checkpoint.Save(Path.Combine(s.Out, CheckpointFile), network, optimizer, trainer.State!, s.Describe());
 
@@ -167,7 +167,7 @@ internal static class TrainCommand
         IReadOnlyList<EpochResult> history;
         try
         {
-            history = trainer.Fit(train, validation ?? test, options, cancellation.Token, resumed?.State);
+            history = console.Run(trainer, s.Epochs, () => trainer.Fit(train, validation ?? test, options, cancellation.Token, resumed?.State));
         }
         finally
         {
@@ -181,26 +181,26 @@ internal static class TrainCommand
             // The test set is touched once, for the final figure, with the selected weights.
             var final = Evaluation.Run(network, test);
             testAccuracy = final.Accuracy;
-            Console.WriteLine($"test     loss {final.Loss:F4}  accuracy {final.Accuracy:F4} (weights of the best validation epoch)");
+            console.Result($"test     loss {final.Loss:F4}  accuracy {final.Accuracy:F4} (weights of the best validation epoch)");
         }
         else if (complete)
         {
             testAccuracy = history[^1].ValidationAccuracy;
-            Console.WriteLine($"test accuracy {testAccuracy:F4}");
+            console.Result($"test accuracy {testAccuracy:F4}");
         }
 
         var metricsFile = new MetricsFile(s.ModelName, network.ParameterCount, history.Select(MetricsFile.Epoch.From).ToArray(), testAccuracy);
         if (s.Metrics is not null)
         {
             metricsFile.Write(s.Metrics);
-            Console.WriteLine($"metrics  {Path.GetFullPath(s.Metrics)}");
+            console.Info("metrics", Path.GetFullPath(s.Metrics));
         }
         if (s.Out is not null && complete)
         {
             network.Save(modelPath!, s.Describe());
             metricsFile.Write(Path.Combine(s.Out, "metrics.json"));
             Reporting.RunReport.Write(s.Out, Reporting.RunSummary.FromNetwork(s.ModelName, s.Describe(), history, network, test, rawTest));
-            Console.WriteLine($"saved    {Path.GetFullPath(s.Out)}: {ModelFileName}, metrics.json, {CheckpointFile}, plots and {Reporting.RunReport.HtmlFileName}");
+            console.Info("saved", $"{Path.GetFullPath(s.Out)}: {ModelFileName}, metrics.json, {CheckpointFile}, plots and {Reporting.RunReport.HtmlFileName}");
         }
         if (!complete)
         {
@@ -208,12 +208,6 @@ internal static class TrainCommand
             return ExitCodes.Interrupted;
         }
         return ExitCodes.Success;
-    }
-
-    private static string FormatEpoch(EpochResult r, int epochs)
-    {
-        string validation = r.ValidationLoss is { } loss ? $"  val loss {loss:F4}  val acc {r.ValidationAccuracy:F4}" : "";
-        return $"epoch {r.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs}  train loss {r.TrainLoss:F4}{validation}  {r.Seconds:F1} s  {r.ImagesPerSecond:F0} img/s";
     }
 
     // Fail before hours of training, not after, when an output file cannot be written.

@@ -107,8 +107,11 @@ public sealed class NeuralNetwork
         Tensor x = input;
         foreach (Layer layer in Layers) x = layer.Forward(x, training);
         if (!wasBuilt) CollectParameters();
-        return x;
+        return LastOutput = x;
     }
+
+    /// <summary>The output of the last <see cref="Forward"/> (owned by the network), or null before the first.</summary>
+    public Tensor? LastOutput { get; private set; }
 
     /// <summary>Back-propagates ∂L/∂output through every layer, filling the parameter gradients.</summary>
     public void Backward(Tensor outputGradient)

@@ -60,7 +60,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             random.Shuffle(order);
             ReseedStochasticOperations(options.Seed, epoch);
             double lossSum = 0;
-            int images = 0;
+            int images = 0, correct = 0;
             var clock = Stopwatch.StartNew();
             for (int b = 0; b < batchCount; b++)
             {
@@ -75,22 +75,33 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                     throw new TrainingDivergedException(epoch, b + 1, $"the loss became {loss}", Optimizer.LearningRate);
                 if (Network.FirstNonFiniteGradient() is { } bad)
                     throw new TrainingDivergedException(epoch, b + 1, $"the gradient of {bad} holds NaN or infinite values", Optimizer.LearningRate);
+                correct += CountCorrect(Network.LastOutput!, y);
                 Optimizer.Step(Network.Parameters);
                 lossSum += loss;
                 images += indices.Length;
-                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, batchCount, lossSum / (b + 1), images));
+                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, batchCount, lossSum / (b + 1), images, (double)correct / images, clock.Elapsed.TotalSeconds));
             }
             double seconds = clock.Elapsed.TotalSeconds;
             Evaluation? evaluation = epoch % options.EvalEvery == 0 || epoch == options.Epochs
                 ? Evaluation.Run(Network, validation, options.EvaluationBatchSize)
                 : null;
             if (evaluation is not null) Select(state, evaluation, selecting, options.Patience);
-            var result = new EpochResult(epoch, lossSum / batchCount, evaluation?.Loss, evaluation?.Accuracy, seconds, images / seconds);
+            var result = new EpochResult(epoch, lossSum / batchCount, evaluation?.Loss, evaluation?.Accuracy, seconds, images / seconds, (double)correct / images);
             state.History.Add(result);
             state.CompletedEpochs = epoch;
             EpochCompleted?.Invoke(result);
         }
         return Finish(state, selecting);
+    }
+
+    // Rows whose largest output is the target's class (for one-hot or soft targets: the target's largest entry).
+    private static int CountCorrect(Tensor outputs, Tensor targets)
+    {
+        int classes = outputs.SampleLength, correct = 0;
+        for (int n = 0; n < outputs.Dim(0); n++)
+            if (Evaluation.ArgMax(outputs.Span.Slice(n * classes, classes)) == Evaluation.ArgMax(targets.Span.Slice(n * classes, classes)))
+                correct++;
+        return correct;
     }
 
     /// <summary>The state of the last (or current) <see cref="Fit"/>, for checkpoints.</summary>
