@@ -37,6 +37,17 @@ internal static class OptionChecks
         return option;
     }
 
+    public static Option<float?> NonNegativeFinite(this Option<float?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out float? value)) return;
+            if (value is { } v && !(float.IsFinite(v) && v >= 0))
+                result.AddError($"{option.Name} must be a finite number of at least 0, got {v}.");
+        });
+        return option;
+    }
+
     public static Option<float?> InRange(this Option<float?> option, float min, float maxExclusive)
     {
         option.Validators.Add(result =>

@@ -25,7 +25,7 @@ internal static class TrainCommand
         var weightDecay = new Option<float?>("--weight-decay") { Description = "Weight decay (L2 for sgd/momentum/adam, decoupled for adamw; default: the preset's)" }.InRange(0, 1);
         var schedule = new Option<string?>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", OptimizerCatalog.Schedules)} (default: the preset's)" }
             .OneOf(OptimizerCatalog.Schedules.ToArray());
-        var finalLr = new Option<float?>("--final-lr") { Description = "Rate at the end of linear, exponential or cosine schedules (default: lr/100)" }.InRange(0, float.MaxValue);
+        var finalLr = new Option<float?>("--final-lr") { Description = "Rate at the end of linear, exponential or cosine schedules (default: lr/100)" }.NonNegativeFinite();
         var warmup = new Option<int?>("--warmup") { Description = "Epochs of linear learning-rate warm-up (default 0)" }.Positive();
         var init = new Option<string>("--init") { Description = "Weight initialisation: glorot, he, or standard (the notebook's unscaled N(0,1))", DefaultValueFactory = _ => "glorot" }
             .OneOf("glorot", "he", "standard");
