@@ -27,7 +27,8 @@ public sealed record ModelPreset(
     /// <summary>
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
     /// softmax cross-entropy and SGD with momentum 0.9, batch 60. 125,850 parameters on 28×28 images.
-    /// The notebook used lr 0.1, which diverges even in a correct implementation; 0.01 is the default here.
+    /// The notebook used lr 0.1, too hot for this model even in a correct implementation (loss near 44 after an
+    /// epoch, accuracy 0.78; DESIGN.md item 12); 0.01 is the default here.
     /// </summary>
     public static ModelPreset SeedCnn { get; } = new(
         "seed-cnn", "the notebook's CNN: Conv2D 16@5x5 same, tanh, flatten -> Dense 10",

@@ -7,7 +7,7 @@ namespace ScratchNet.Serialization;
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of JSON header, then the
 /// raw tensor data. The header maps each tensor name to {"dtype", "shape", "data_offsets": [begin, end]}
 /// (offsets into the data section) and may hold "__metadata__", a map of strings. ScratchNet writes
-/// float32 ("F32") little-endian, row-major, in name order, with the header padded by spaces to a
+/// float32 ("F32") little-endian, row-major, in the order given (parameters, then buffers), with the header padded by spaces to a
 /// multiple of 8 bytes; Python's <c>safetensors</c> package and PyTorch read it as it is.
 /// </summary>
 public static class SafeTensors

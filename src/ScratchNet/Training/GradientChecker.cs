@@ -77,13 +77,20 @@ public static class GradientChecker
         ArgumentNullException.ThrowIfNull(network);
         network.Build(input.Shape[1..]);
         var errors = new List<GradientError>();
+        // Every difference quotient runs the network again in training mode: dropout must keep its mask and
+        // batch norm's running statistics must not drift, so freeze the one and restore the other afterwards.
+        var buffers = network.NamedBuffers().Select(b => (b.Buffer.Value, Saved: b.Buffer.Value.Span.ToArray())).ToList();
+        var dropouts = network.Layers.SelectMany(l => l.Operations).OfType<DropoutOperation>().ToList();
         network.TrainBatch(input, target);
+        foreach (DropoutOperation d in dropouts) d.FreezeMask = true;
         foreach (var (name, parameter) in network.NamedParameters())
         {
             float[] analytic = parameter.Gradient.Span.ToArray();
             errors.Add(Compare(name, parameter.Value.Span.Length, analytic, i => Perturb(parameter.Value, i, epsilon,
                 () => network.Loss.Forward(network.Forward(input, training: true), target)), maxEntries, seed));
         }
+        foreach (DropoutOperation d in dropouts) d.FreezeMask = false;
+        foreach (var (value, saved) in buffers) saved.CopyTo(value.Span);
         return new GradientCheckReport(errors);
     }
 

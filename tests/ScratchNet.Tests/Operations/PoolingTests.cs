@@ -137,6 +137,14 @@ public sealed class PoolingTests
     }
 
     [Fact]
+    public void PoolingLayer_PaddingAsWideAsTheWindow_IsRejected()
+    {
+        // Such a window could lie entirely in the padding and give −∞ (PyTorch refuses it too).
+        var e = Assert.Throws<ShapeMismatchException>(() => new MaxPool2D(2, padding: Padding.Explicit(2, 0)).Forward(new Tensor(1, 1, 4, 4)));
+        Assert.Contains("less padding than the window", e.Message);
+    }
+
+    [Fact]
     public void PoolingLayer_WindowLargerThanInput_SaysSo()
     {
         var e = Assert.Throws<ShapeMismatchException>(() => new MaxPool2D(5).Forward(new Tensor(1, 1, 3, 3)));

@@ -42,6 +42,21 @@ public sealed class NumericFaultTests
     }
 
     [Fact]
+    public void NetworkGradientCheck_WithDropoutAndBatchNorm_FreezesTheMaskAndLeavesRunningStatisticsAlone()
+    {
+        var network = new NeuralNetwork([new Flatten(), new Dense(6, bias: false), new BatchNorm(), new ActivationLayer(new Tanh()), new Dropout(0.5f), new Dense(2)],
+            new SoftmaxCrossEntropy(), seed: 4);
+        var input = TestData.Uniform(5, 8, 1, 4, 4);
+        network.Build([1, 4, 4]);
+        float[] runningMean = network.NamedBuffers().First().Buffer.Value.Span.ToArray();
+
+        GradientCheckReport report = GradientChecker.Check(network, input, TestData.OneHot(3, 8, 2));
+
+        Assert.True(report.Passed(), report.ToString());
+        Assert.Equal(runningMean, network.NamedBuffers().First().Buffer.Value.Span.ToArray());
+    }
+
+    [Fact]
     public void InfiniteLoss_IsReportedWithTheLearningRateToTry()
     {
         var data = TrainerTests.TopOrBottom(16, seed: 1);
