@@ -152,7 +152,7 @@ public static class ModelFile
         {
             return JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException("null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
             throw new ModelFileException(path, $"its '{key}' metadata is not valid ({e.Message}).", e);
         }

@@ -105,6 +105,19 @@ public static class ModelSpec
         if (node is not JsonObject o) throw Bad(source, path, "expected an object with a \"type\"");
         string type = o["type"] is { } t ? Text(t, source, path + ".type") : throw Bad(source, path + ".type", "missing");
         var known = new HashSet<string>(StringComparer.Ordinal) { "type" };
+        try
+        {
+            return ParseLayer(o, type, source, path, known);
+        }
+        catch (ArgumentException e)
+        {
+            // A value the layer itself refuses (a dropout rate of 1, say), reported at the entry's path.
+            throw Bad(source, path, e.Message.TrimEnd('.'));
+        }
+    }
+
+    private static Layer ParseLayer(JsonObject o, string type, string source, string path, HashSet<string> known)
+    {
         Layer layer;
         switch (type.ToLowerInvariant())
         {

@@ -100,9 +100,10 @@ public static class SafeTensors
                 entries.Add(ParseEntry(path, property));
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new ModelFileException(path, $"the header is not valid JSON ({e.Message}).", e);
+            // InvalidOperationException: names or strings that are not valid UTF-8.
+            throw new ModelFileException(path, $"the header is not valid UTF-8 JSON ({e.Message}).", e);
         }
 
         // The tensors must tile [0, dataLength) exactly: sorted by offset, each begins where the last ended.

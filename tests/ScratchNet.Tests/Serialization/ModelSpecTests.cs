@@ -35,6 +35,7 @@ public sealed class ModelSpecTests
     [InlineData("{\"layers\": [{\"type\": \"dense\", \"units\": 3, \"bias\": \"yes\"}]}", "$.layers[0].bias: expected true or false")]
     [InlineData("{\"loss\": \"hinge\", \"layers\": [{\"type\": \"flatten\"}]}", "$.loss: unknown loss 'hinge'")]
     [InlineData("{\"layers\": [{\"type\": \"dense\"", "not valid JSON")]
+    [InlineData("{\"layers\": [{\"type\": \"dropout\", \"rate\": 1}]}", "$.layers[0]: ")]
     public void Parse_BadSpecification_NamesThePathAndTheProblem(string json, string expected)
     {
         var e = Assert.Throws<ModelFileException>(() => ModelSpec.Parse(json, "my-spec.json"));
