@@ -12,7 +12,7 @@ namespace ScratchNet.Cli;
 /// </summary>
 internal static class EvaluateCommand
 {
-    private const int BatchSize = 1000;
+    private const int BatchSize = Evaluation.DefaultBatchSize;
 
     public static Command Create()
     {

@@ -204,6 +204,11 @@ internal static class TrainCommand
         }
         if (!complete)
         {
+            if (s.Out is not null)
+            {
+                Checkpoint.Save(Path.Combine(s.Out, CheckpointFile), network, optimizer, trainer.State!, s.Describe());
+                Console.Error.WriteLine($"checkpoint written: continue with ./scratchnet train --resume {s.Out}");
+            }
             Console.Error.WriteLine($"interrupted after {history.Count} complete epochs");
             return ExitCodes.Interrupted;
         }

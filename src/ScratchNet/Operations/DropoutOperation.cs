@@ -31,6 +31,13 @@ public sealed class DropoutOperation : Operation, IStochastic
     /// <inheritdoc />
     public void Reseed(int seed) => _random = new Random(seed);
 
+    /// <inheritdoc />
+    public void Skip(int batches)
+    {
+        // Each training forward pass draws one seed for its mask.
+        for (int i = 0; i < batches; i++) _random.NextInt64();
+    }
+
     /// <summary>
     /// When true, training forward passes reuse the current mask (while the shape stays the same) instead of drawing
     /// a new one. Meant for gradient checks, which run the same forward pass many times.

@@ -9,4 +9,7 @@ public interface IStochastic
 {
     /// <summary>Restarts the operation's random numbers from <paramref name="seed"/>.</summary>
     void Reseed(int seed);
+
+    /// <summary>Advances the random numbers as <paramref name="batches"/> training forward passes would (to resume mid-epoch).</summary>
+    void Skip(int batches);
 }

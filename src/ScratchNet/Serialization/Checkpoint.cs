@@ -8,8 +8,9 @@ namespace ScratchNet.Serialization;
 /// A training checkpoint: a model file (see <see cref="ModelFile"/>) that also carries the optimizer's
 /// state (tensors "optimizer.*"), the best weights so far ("best.*") and, in the metadata entry
 /// "checkpoint", the <see cref="TrainingState"/> (epochs done, history, model-selection figures).
-/// Written atomically at the end of an epoch, so a crash at any moment leaves the previous one intact;
-/// resuming from it repeats exactly what the uninterrupted run would have done.
+/// Written atomically at the end of every epoch and when a run is interrupted (then mid-epoch, with the
+/// batches done), so a crash at any moment leaves the previous one intact; resuming from it repeats exactly
+/// what the uninterrupted run would have done.
 /// </summary>
 public static class Checkpoint
 {
@@ -22,7 +23,8 @@ public static class Checkpoint
         foreach (var (name, values) in optimizer.State) extras.Add((OptimizerPrefix + name, new Tensor(values, values.Length)));
         for (int i = 0; i < state.BestWeights.Count; i++) extras.Add(($"{BestPrefix}{i}", new Tensor(state.BestWeights[i], state.BestWeights[i].Length)));
         var record = new CheckpointRecord(state.CompletedEpochs, state.History.ToArray(), state.BestAccuracy, state.BestLoss,
-            state.EvaluationsWithoutImprovement, state.StoppedEarly);
+            state.EvaluationsWithoutImprovement, state.StoppedEarly, state.BatchesDone,
+            state.Partial.LossSum, state.Partial.Correct, state.Partial.Images, state.Partial.Seconds);
         ModelFile.Write(network, path, settings, extras, new Dictionary<string, string> { ["checkpoint"] = JsonSerializer.Serialize(record, ModelFile.Json) });
     }
 
@@ -38,6 +40,7 @@ public static class Checkpoint
         {
             CompletedEpochs = record.CompletedEpochs, BestAccuracy = record.BestAccuracy, BestLoss = record.BestLoss,
             EvaluationsWithoutImprovement = record.EvaluationsWithoutImprovement, StoppedEarly = record.StoppedEarly,
+            BatchesDone = record.BatchesDone, Partial = (record.PartialLoss, record.PartialCorrect, record.PartialImages, record.PartialSeconds),
         };
         state.History.AddRange(record.History);
         for (int i = 0; extras.TryGetValue($"{BestPrefix}{i}", out Tensor? best); i++) state.BestWeights.Add(best.Span.ToArray());
@@ -50,5 +53,6 @@ public static class Checkpoint
     }
 
     private sealed record CheckpointRecord(
-        int CompletedEpochs, EpochResult[] History, double BestAccuracy, double BestLoss, int EvaluationsWithoutImprovement, bool StoppedEarly);
+        int CompletedEpochs, EpochResult[] History, double BestAccuracy, double BestLoss, int EvaluationsWithoutImprovement, bool StoppedEarly,
+        int BatchesDone, double PartialLoss, int PartialCorrect, int PartialImages, double PartialSeconds);
 }

@@ -34,6 +34,17 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
         }
     }
 
+    /// <summary>Advances <paramref name="random"/> as augmenting <paramref name="images"/> images would (to resume mid-epoch).</summary>
+    public void Skip(Random random, int images)
+    {
+        for (int i = 0; i < images; i++)
+        {
+            random.Next(-MaxShift, MaxShift + 1);
+            random.Next(-MaxShift, MaxShift + 1);
+            if (FlipHorizontally) random.Next(2);
+        }
+    }
+
     // out[y, x] = in[y − dy, x' − dx] with x' mirrored when flipping; background outside the image.
     private static void Transform(Span<float> plane, Span<float> copy, int h, int w, int dy, int dx, bool flip, float background)
     {

@@ -7,8 +7,14 @@ namespace ScratchNet.Training;
 /// <param name="Accuracy">Fraction of images whose largest output is the true class.</param>
 public sealed record Evaluation(double Loss, double Accuracy)
 {
+    /// <summary>
+    /// The evaluation batch everyone uses (training and the evaluate command), so that their losses agree to the
+    /// last bit; small enough that the activations of a batch stay well under the training set's own size.
+    /// </summary>
+    public const int DefaultBatchSize = 250;
+
     /// <summary>Runs <paramref name="network"/> in inference mode over <paramref name="data"/> in batches.</summary>
-    public static Evaluation Run(NeuralNetwork network, ImageDataset data, int batchSize = 1000)
+    public static Evaluation Run(NeuralNetwork network, ImageDataset data, int batchSize = DefaultBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var batches = new BatchBuffer(data);

@@ -59,12 +59,19 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             for (int i = 0; i < order.Length; i++) order[i] = i;
             random.Shuffle(order);
             ReseedStochasticOperations(options.Seed, epoch);
-            double lossSum = 0;
-            int images = 0, correct = 0;
+            // A run interrupted mid-epoch resumes at its next batch, with every generator advanced past the batches done.
+            int first = epoch == state.CompletedEpochs + 1 ? state.BatchesDone : 0;
+            var (lossSum, correct, images, previousSeconds) = first > 0 ? state.Partial : (0, 0, 0, 0);
+            if (first > 0) SkipRandomness(options, random, first * options.BatchSize, first);
             var clock = Stopwatch.StartNew();
-            for (int b = 0; b < batchCount; b++)
+            for (int b = first; b < batchCount; b++)
             {
-                if (cancellation.IsCancellationRequested) return Finish(state, selecting);
+                if (cancellation.IsCancellationRequested)
+                {
+                    state.BatchesDone = b;
+                    state.Partial = (lossSum, correct, images, previousSeconds + clock.Elapsed.TotalSeconds);
+                    return state.History; // the weights stay as they are, ready for a checkpoint
+                }
                 int start = b * options.BatchSize;
                 ReadOnlySpan<int> indices = order.AsSpan(start, Math.Min(options.BatchSize, train.Count - start));
                 var (x, y) = batches.Fill(indices);
@@ -79,9 +86,11 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                 Optimizer.Step(Network.Parameters);
                 lossSum += loss;
                 images += indices.Length;
-                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, batchCount, lossSum / (b + 1), images, (double)correct / images, clock.Elapsed.TotalSeconds));
+                BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, batchCount, lossSum / (b + 1), images, (double)correct / images, previousSeconds + clock.Elapsed.TotalSeconds));
             }
-            double seconds = clock.Elapsed.TotalSeconds;
+            state.BatchesDone = 0;
+            state.Partial = default;
+            double seconds = previousSeconds + clock.Elapsed.TotalSeconds;
             Evaluation? evaluation = epoch % options.EvalEvery == 0 || epoch == options.Epochs
                 ? Evaluation.Run(Network, validation, options.EvaluationBatchSize)
                 : null;
@@ -130,6 +139,14 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
     /// <summary>The seed of epoch <paramref name="epoch"/>'s random numbers for stream <paramref name="stream"/> (a fixed mix of the three).</summary>
     internal static int EpochSeed(int seed, int epoch, int stream) =>
         unchecked((int)(((uint)seed * 2654435761u) ^ ((uint)epoch * 40503u) ^ ((uint)stream * 2246822519u)));
+
+    private void SkipRandomness(TrainingOptions options, Random random, int images, int batches)
+    {
+        options.Augmentation?.Skip(random, images);
+        foreach (var layer in Network.Layers)
+            foreach (var op in layer.Operations)
+                if (op is Operations.IStochastic stochastic) stochastic.Skip(batches);
+    }
 
     private void ReseedStochasticOperations(int seed, int epoch)
     {

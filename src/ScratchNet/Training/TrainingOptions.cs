@@ -18,7 +18,7 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>Images per batch when evaluating (memory only; does not change the result).</summary>
-    public int EvaluationBatchSize { get; init; } = 1000;
+    public int EvaluationBatchSize { get; init; } = Evaluation.DefaultBatchSize;
 
     /// <summary>
     /// The learning-rate schedule, or null to keep the optimizer's rate. When set, <see cref="Trainer.Fit"/> writes

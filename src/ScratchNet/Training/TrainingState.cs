@@ -25,6 +25,12 @@ public sealed class TrainingState
     /// <summary>True when early stopping ended the run.</summary>
     public bool StoppedEarly { get; set; }
 
+    /// <summary>Batches already taken in the epoch after <see cref="CompletedEpochs"/> (a run interrupted mid-epoch).</summary>
+    public int BatchesDone { get; set; }
+
+    /// <summary>The running figures of that unfinished epoch: loss sum, images classified right, images, seconds.</summary>
+    public (double LossSum, int Correct, int Images, double Seconds) Partial { get; set; }
+
     /// <summary>The parameters and buffers of the best evaluation, in network order (empty when not tracked).</summary>
     public List<float[]> BestWeights { get; } = [];
 }

@@ -67,6 +67,38 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ResumeInTheMiddleOfAnEpoch_GivesTheSameWeightsAsAnUninterruptedRun()
+    {
+        ImageDataset train = Training.TrainerTests.TopOrBottom(40, seed: 1), validation = Training.TrainerTests.TopOrBottom(16, seed: 2);
+        NeuralNetwork straight = Network();
+        var straightHistory = new Trainer(straight, OptimizerCatalog.Create("adam", 0.01f)).Fit(train, validation, Options(3));
+
+        // Interrupted (as by Ctrl-C) after batch 3 of epoch 2, then checkpointed as the command does.
+        NeuralNetwork first = Network();
+        Optimizer firstOptimizer = OptimizerCatalog.Create("adam", 0.01f);
+        var trainer = new Trainer(first, firstOptimizer);
+        using var cancel = new CancellationTokenSource();
+        trainer.BatchCompleted += p =>
+        {
+            if (p.Epoch == 2 && p.Batch == 3) cancel.Cancel();
+        };
+        trainer.Fit(train, validation, Options(3), cancel.Token);
+        Assert.Equal(3, trainer.State!.BatchesDone);
+        string path = Path.Combine(_folder, "checkpoint.safetensors");
+        Checkpoint.Save(path, first, firstOptimizer, trainer.State!, new Dictionary<string, string>());
+
+        var (resumed, optimizerState, state, _) = Checkpoint.Load(path);
+        Optimizer optimizer = OptimizerCatalog.Create("adam", 0.01f);
+        optimizer.LoadState(optimizerState, resumed.Parameters);
+        var history = new Trainer(resumed, optimizer).Fit(train, validation, Options(3), default, state);
+
+        foreach (var ((name, a), (_, b)) in straight.NamedParameters().Zip(resumed.NamedParameters()))
+            TestData.AssertBitIdentical(a.Value.Span, b.Value.Span, name);
+        Assert.Equal(straightHistory.Select(r => (r.TrainLoss, r.TrainAccuracy, r.ValidationAccuracy)),
+            history.Select(r => (r.TrainLoss, r.TrainAccuracy, r.ValidationAccuracy)));
+    }
+
+    [Fact]
     public void LoadingAModelFileAsACheckpoint_SaysWhatItIs()
     {
         NeuralNetwork network = Network();

@@ -140,7 +140,7 @@ public sealed class ModelFileTests : IDisposable
         { "empty", "too short" },
         { "truncated", "truncated" },
         { "header-beyond-file", "header claims" },
-        { "malformed-json", "not valid JSON" },
+        { "malformed-json", "not valid UTF-8 JSON" },
         { "offsets-out-of-range", "truncated" },
         { "overlapping", "overlaps" },
         { "unknown-dtype", "dtype 'F16'" },
