@@ -24,7 +24,18 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (options.Child) return ChildRun.Run(options);
+if (options.Child)
+{
+    try
+    {
+        return ChildRun.Run(options);
+    }
+    catch (Exception e) when (e is ScratchNet.Data.DataNotFoundException or ScratchNet.Data.DataFormatException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+}
 
 // Patch once here as well, before any child could load the library (children check again; it is idempotent).
 if (options.Engines.Contains(Engine.TorchSharp)) Console.Error.WriteLine(ElfVersionPatch.PrepareTorchSharp());
@@ -32,17 +43,18 @@ if (options.Engines.Contains(Engine.TorchSharp)) Console.Error.WriteLine(ElfVers
 string startLoad = LoadAverage();
 var started = DateTime.UtcNow;
 var results = new List<ChildResult>();
+bool failed = false;
 foreach (string model in options.Models)
     foreach (int threads in options.Threads)
         foreach (string engine in options.Engines)
         {
             ChildResult? result = RunChild(options.ChildArguments(model, engine, threads), threads);
-            if (result is null) return 1;
-            results.Add(result);
+            if (result is null) failed = true;
+            else results.Add(result);
         }
 
-Report.Print(results, options, started, startLoad, LoadAverage());
-return 0;
+if (results.Count > 0) Report.Print(results, options, started, startLoad, LoadAverage());
+return failed ? 1 : 0;
 
 static ChildResult? RunChild(List<string> childArgs, int threads)
 {
