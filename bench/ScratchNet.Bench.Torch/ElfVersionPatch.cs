@@ -16,9 +16,13 @@ namespace ScratchNet.Bench.Torch;
 /// shows the real cause ("version `GLIBCXX_3.4.32' not found").
 /// </para>
 /// <para>
-/// The only symbol of that version is <c>std::ios_base_library_init()</c>, which GCC 13 emits a
-/// reference to from every translation unit that includes &lt;iostream&gt;; no relocation uses it, so the
-/// loader never has to resolve it. Marking the version need as weak (<c>vna_flags |= VER_FLG_WEAK</c>)
+/// The only symbol of that version is <c>std::ios_base_library_init()</c>. GCC 13's &lt;iostream&gt; no
+/// longer constructs a static <c>std::ios_base::Init</c> in every translation unit; instead it emits a
+/// bare <c>.globl</c> reference to that symbol, whose only purpose is to make the binary require a
+/// libstdc++ that initialises the standard streams itself. No relocation uses it, so the loader never has
+/// to resolve it. The streams are still initialised with the older libstdc++: libc10.so and
+/// libtorch_cpu.so, which libLibTorchSharp.so depends on (so their initialisers run first), were built
+/// with an older GCC and construct <c>std::ios_base::Init</c> objects themselves. Marking the version need as weak (<c>vna_flags |= VER_FLG_WEAK</c>)
 /// tells the loader it may do without it: glibc's version check skips a missing weak version (<c>ldd</c>
 /// still lists it, as "weak version `GLIBCXX_3.4.32' not found"), and the library loads and runs with the
 /// system's libstdc++.
