@@ -1,0 +1,54 @@
+using ScratchNet.Data;
+using ScratchNet.Models;
+using ScratchNet.Optimizers;
+using ScratchNet.Training;
+
+namespace ScratchNet.Bench.Torch;
+
+/// <summary>ScratchNet's side: the preset's network, SGD with momentum, the caller's thread count.</summary>
+public sealed class ScratchNetSession : IEngineSession
+{
+    private readonly NeuralNetwork _network;
+    private readonly SGDMomentum _optimizer;
+    private readonly ImageDataset _train;
+    private readonly int _channels, _height, _width;
+    private Tensor? _images, _targets;
+
+    /// <summary>Creates the network for <paramref name="preset"/> with its learning rate and momentum.</summary>
+    public ScratchNetSession(ModelPreset preset, ImageDataset train, int threads, int seed)
+    {
+        _train = train;
+        (_channels, _height, _width) = (train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3));
+        _network = preset.CreateNetwork(seed: seed);
+        _network.Threads = threads;
+        _optimizer = new SGDMomentum(preset.LearningRate, preset.Momentum);
+    }
+
+    /// <inheritdoc />
+    public int ReportedThreads => _network.Threads;
+
+    /// <inheritdoc />
+    public string Version => typeof(NeuralNetwork).Assembly.GetName().Version?.ToString(3) ?? "?";
+
+    /// <inheritdoc />
+    public float Step(ReadOnlySpan<int> indices)
+    {
+        // The same work as Trainer.Fit's inner loop: batch into reused tensors, TrainBatch, optimiser step.
+        Tensor images = Tensor.Reuse(ref _images, indices.Length, _channels, _height, _width);
+        Tensor targets = Tensor.Reuse(ref _targets, indices.Length, _train.ClassCount);
+        _train.CopyBatch(indices, images, targets);
+        float loss = _network.TrainBatch(images, targets);
+        _optimizer.Step(_network.Parameters);
+        return loss;
+    }
+
+    /// <inheritdoc />
+    public (double Loss, double Accuracy) Evaluate(ImageDataset data)
+    {
+        var evaluation = Evaluation.Run(_network, data, 1000);
+        return (evaluation.Loss, evaluation.Accuracy);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() { }
+}
