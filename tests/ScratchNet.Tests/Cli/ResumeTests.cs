@@ -48,6 +48,56 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public async Task CtrlC_FinishesTheBatchWritesACheckpoint_AndResumingGivesTheSameModel()
+    {
+        string straight = Path.Combine(_folder, "straight"), interrupted = Path.Combine(_folder, "interrupted");
+        var (code, _, error) = CommandLineTests.Run([.. Settings, "--out", straight]);
+        Assert.True(code == 0, error);
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "ScratchNet.Cli.dll"), .. Settings, "--out", interrupted])
+            start.ArgumentList.Add(a);
+        string stderr;
+        int exitCode;
+        using (var process = Process.Start(start)!)
+        {
+            Task<string> errorText = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            string checkpoint = Path.Combine(interrupted, "checkpoint.safetensors");
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
+            Thread.Sleep(300); // into epoch 2
+            using (var signal = Process.Start("kill", ["-INT", process.Id.ToString()])) signal.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl-C");
+            exitCode = process.ExitCode;
+            stderr = await errorText;
+        }
+        Assert.Equal(130, exitCode);
+        Assert.Contains("checkpoint written", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+
+        var (resumeCode, _, resumeError) = CommandLineTests.Run("train", "--resume", interrupted);
+
+        Assert.True(resumeCode == 0, resumeError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(interrupted, "model.safetensors")));
+    }
+
+    [Fact]
+    public void TwoRunsWithTheSameSeedAndThreads_GiveIdenticalModelsAndMetrics()
+    {
+        string[] settings = ["train", "--model", "lenet5", "--limit", "2000", "--epochs", "2", "--threads", "2", "--augment", "--seed", "9"];
+        string a = Path.Combine(_folder, "a"), b = Path.Combine(_folder, "b");
+        Assert.Equal(0, CommandLineTests.Run([.. settings, "--out", a]).ExitCode);
+        Assert.Equal(0, CommandLineTests.Run([.. settings, "--out", b]).ExitCode);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a, "model.safetensors")), File.ReadAllBytes(Path.Combine(b, "model.safetensors")));
+        // Everything in metrics.json but the timings.
+        static string WithoutTimings(string path) => System.Text.RegularExpressions.Regex.Replace(
+            File.ReadAllText(path), "\"(seconds|images_per_second)\": [0-9.Ee+-]+", "");
+        Assert.Equal(WithoutTimings(Path.Combine(a, "metrics.json")), WithoutTimings(Path.Combine(b, "metrics.json")));
+    }
+
+    [Fact]
     public void Resume_WithoutACheckpoint_SaysHowToGetOne()
     {
         var (code, _, error) = CommandLineTests.Run("train", "--resume", _folder);
