@@ -86,7 +86,7 @@ internal static class CliSupport
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"cannot write {option} file {full}: {e.Message}");
+            throw new UsageException($"{option}: cannot write {full}: {e.Message}");
         }
     }
 

@@ -30,12 +30,5 @@ internal sealed record MetricsFile(
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     /// <summary>Writes the file through a temporary name, so a reader never sees half of it.</summary>
-    public void Write(string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Options));
-        File.Move(temporary, full, overwrite: true);
-    }
+    public void Write(string path) => CliSupport.WriteAtomically(path, JsonSerializer.Serialize(this, Options));
 }

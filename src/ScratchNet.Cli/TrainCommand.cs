@@ -108,9 +108,9 @@ internal static class TrainCommand
 
     private static int Run(TrainSettings s, TrainingOutput console, (NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State)? resumed = null)
     {
-        if (s.Metrics is not null) EnsureWritable(s.Metrics, "--metrics");
+        if (s.Metrics is not null) CliSupport.EnsureWritable(s.Metrics, "--metrics");
         string? modelPath = s.Out is null ? null : Path.Combine(s.Out, ModelFileName);
-        if (modelPath is not null) EnsureWritable(modelPath, "--out");
+        if (modelPath is not null) CliSupport.EnsureWritable(modelPath, "--out");
         NeuralNetwork network = resumed?.Network ?? s.CreateNetwork();
 
         string folder = DataLocator.Locate(s.Data);
@@ -213,22 +213,5 @@ internal static class TrainCommand
             return ExitCodes.Interrupted;
         }
         return ExitCodes.Success;
-    }
-
-    // Fail before hours of training, not after, when an output file cannot be written.
-    private static void EnsureWritable(string path, string option)
-    {
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UsageException($"{option} {path} is a folder; give a file name such as {Path.Combine(path, "metrics.json")}.");
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (File.Open(full + ".tmp", FileMode.Create)) { }
-            File.Delete(full + ".tmp");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{option}: cannot write {full}: {e.Message}");
-        }
     }
 }
