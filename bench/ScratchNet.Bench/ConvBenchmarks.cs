@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ScratchNet.Kernels;
 using ScratchNet.Operations;
@@ -94,41 +92,21 @@ public class ConvBenchmarks
     [Benchmark]
     public void Backward() => _operation.Backward(_outputGradient);
 
+    // Forward: 2·N·O·C·K²·H·W; backward (both gradients): twice that; im2col and col2im: no figure.
+    private static double? Flops(BenchmarkCase benchmark)
+    {
+        double factor = benchmark.Descriptor.WorkloadMethod.Name switch { nameof(Forward) => 1, nameof(Backward) => 2, _ => 0 };
+        if (factor == 0 || benchmark.Parameters["Case"] is not string name) return null;
+        return factor * ConvCase.All.Single(c => c.Name == name).ForwardFlops;
+    }
+
     private sealed class Config : ManualConfig
     {
         public Config()
         {
-            AddColumn(new ConvGflopsColumn());
+            AddColumn(new GflopsColumn(Flops,
+                "Billions of floating-point operations per second of the forward (2·N·O·C·K²·H·W) or backward (twice that) pass"));
             AddDiagnoser(MemoryDiagnoser.Default);
         }
     }
-}
-
-/// <summary>GFLOP/s of the forward (2·N·O·C·K²·H·W) and backward (twice that) passes; blank for im2col/col2im.</summary>
-public sealed class ConvGflopsColumn : IColumn
-{
-    public string Id => nameof(ConvGflopsColumn);
-    public string ColumnName => "GFLOP/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Billions of floating-point operations per second of the forward or backward pass";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-        double factor = method == nameof(ConvBenchmarks.Forward) ? 1 : method == nameof(ConvBenchmarks.Backward) ? 2 : 0;
-        var report = summary[benchmarkCase];
-        if (factor == 0 || report?.ResultStatistics is not { } statistics) return "-";
-        string name = (string)benchmarkCase.Parameters["Case"];
-        double flops = factor * ConvCase.All.Single(c => c.Name == name).ForwardFlops;
-        return (flops / (statistics.Mean * 1e-9) / 1e9).ToString("F1");
-    }
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => true;
 }

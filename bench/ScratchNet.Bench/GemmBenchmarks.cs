@@ -39,14 +39,19 @@ public class GemmBenchmarks
     {
         public Config()
         {
-            AddColumn(new GflopsColumn());
+            AddColumn(new GflopsColumn(
+                c => c.Parameters["Shape"] is string name ? GemmShape.Find(name).Flops : null,
+                "Billions of floating-point operations per second (2·m·n·k / mean time)"));
             AddDiagnoser(MemoryDiagnoser.Default);
         }
     }
 }
 
-/// <summary>GFLOP/s computed from the mean time and the shape's operation count.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>
+/// GFLOP/s from the mean time and the operation count that <c>flops</c> gives for a benchmark case
+/// (null: no figure, e.g. for a memory-bound step).
+/// </summary>
+public sealed class GflopsColumn(Func<BenchmarkCase, double?> flops, string legend) : IColumn
 {
     public string Id => nameof(GflopsColumn);
     public string ColumnName => "GFLOP/s";
@@ -55,15 +60,15 @@ public sealed class GflopsColumn : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Billions of floating-point operations per second (2·m·n·k / mean time)";
+    public string Legend => legend;
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (meanNs is not > 0 || benchmarkCase.Parameters["Shape"] is not string name) return "-";
-        return (GemmShape.Find(name).Flops / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        if (meanNs is not > 0 || flops(benchmarkCase) is not { } count) return "-";
+        return (count / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public bool IsAvailable(Summary summary) => true;
