@@ -34,7 +34,7 @@ internal static class TrainCommand
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" }.Positive();
         var validation = new Option<int?>("--validation") { Description = "Hold out N training images for validation (model selection); the test set is then used only for the final figure" }.Positive();
         var patience = new Option<int?>("--patience") { Description = "Early stopping: stop after N evaluations without a better validation accuracy and keep the best weights (needs --validation)" }.Positive();
-        var augment = new Option<bool>("--augment") { Description = "Augment training images: random shifts of up to 2 pixels and horizontal flips" };
+        var augment = new Option<bool>("--augment") { Description = "Augment training images: random shifts of up to 2 pixels, horizontal flips and random erasing (presets may lighten their dropout)" };
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N epochs", DefaultValueFactory = _ => 1 }.Positive();
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels (same seed and threads: same run)", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
         var metrics = new Option<string?>("--metrics") { Description = "Write per-epoch figures and the test accuracy to this JSON file" };

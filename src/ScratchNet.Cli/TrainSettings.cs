@@ -15,7 +15,7 @@ internal sealed record TrainSettings(
     /// <summary>Creates the untrained network: the preset's layers, or those of the specification file.</summary>
     public NeuralNetwork CreateNetwork()
     {
-        if (Preset is not null) return Preset.CreateNetwork(Init, Seed);
+        if (Preset is not null) return Preset.CreateNetwork(Init, Seed, Augment);
         string json;
         try
         {

@@ -20,9 +20,14 @@ namespace ScratchNet.Models;
 /// <param name="Optimizer">Default optimizer (a name of <see cref="OptimizerCatalog.Optimizers"/>).</param>
 /// <param name="Schedule">Default learning-rate schedule (a name of <see cref="OptimizerCatalog.Schedules"/>).</param>
 /// <param name="WeightDecay">Default weight decay.</param>
+/// <param name="CreateAugmentedLayers">
+/// Layers for training on augmented images, when they differ from <paramref name="CreateLayers"/>: augmentation
+/// regularises by itself, so a preset may lighten its dropout under it. Null: the same layers either way.
+/// </param>
 public sealed record ModelPreset(
     string Name, string Description, float LearningRate, float Momentum, int BatchSize, int Epochs,
-    Func<IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f)
+    Func<IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f,
+    Func<IReadOnlyList<Layer>>? CreateAugmentedLayers = null)
 {
     /// <summary>
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
@@ -55,24 +60,29 @@ public sealed record ModelPreset(
     /// <summary>
     /// A strong small CNN: two blocks of two 3×3 convolutions (32 then 64 filters) each followed by batch
     /// norm and ReLU, 2×2 max pooling and dropout 0.25 per block, then Dense 128 with batch norm, ReLU and
-    /// dropout 0.5, and Dense 10. Adam 1e-3 with cosine decay, batch 128.
+    /// dropout 0.5, and Dense 10. Adam 1e-3 with cosine decay, batch 128. For augmented training the
+    /// convolution blocks drop their dropout and the classifier's falls to 0.25: with shifts, flips and random
+    /// erasing on top of all the dropout the model underfits (train accuracy 0.930 under augmentation against
+    /// 0.938 on the test set after 30 epochs).
     /// </summary>
     public static ModelPreset FashionCnn { get; } = new(
         "fashion-cnn", "2 blocks of 2 conv3x3+BN+ReLU (32, 64), maxpool, dropout; Dense 128+BN+ReLU, dropout; Dense 10",
         LearningRate: 1e-3f, Momentum: 0.9f, BatchSize: 128, Epochs: 15,
         () => [.. ConvBlock(32), .. ConvBlock(64), new Flatten(), new Dense(128, bias: false), new BatchNorm(),
                new ActivationLayer(new ReLU()), new Dropout(0.5f), new Dense(10)],
-        Optimizer: "adam", Schedule: "cosine");
+        Optimizer: "adam", Schedule: "cosine",
+        CreateAugmentedLayers: () => [.. ConvBlock(32, dropout: 0), .. ConvBlock(64, dropout: 0), new Flatten(), new Dense(128, bias: false),
+               new BatchNorm(), new ActivationLayer(new ReLU()), new Dropout(0.25f), new Dense(10)]);
 
     /// <summary>Every preset, by name.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn];
 
-    // conv-BN-ReLU twice, then 2×2 max pooling and dropout 0.25.
-    private static Layer[] ConvBlock(int filters) =>
+    // conv-BN-ReLU twice, then 2×2 max pooling and (unless the rate is 0) dropout.
+    private static Layer[] ConvBlock(int filters, float dropout = 0.25f) =>
     [
         new Conv2D(filters, 3, bias: false), new BatchNorm(), new ActivationLayer(new ReLU()),
         new Conv2D(filters, 3, bias: false), new BatchNorm(), new ActivationLayer(new ReLU()),
-        new MaxPool2D(2), new Dropout(0.25f),
+        new MaxPool2D(2), .. (dropout > 0 ? new Layer[] { new Dropout(dropout) } : []),
     ];
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
@@ -81,10 +91,13 @@ public sealed record ModelPreset(
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown model '{name}'. Valid models: {string.Join(", ", All.Select(p => p.Name))}.");
 
-    /// <summary>Creates the network with softmax cross-entropy, weights drawn with <paramref name="init"/> from <paramref name="seed"/>.</summary>
-    public NeuralNetwork CreateNetwork(WeightInit init = WeightInit.Glorot, int seed = 1)
+    /// <summary>
+    /// Creates the network with softmax cross-entropy, weights drawn with <paramref name="init"/> from
+    /// <paramref name="seed"/>; with <paramref name="augmented"/>, the layers meant for augmented training.
+    /// </summary>
+    public NeuralNetwork CreateNetwork(WeightInit init = WeightInit.Glorot, int seed = 1, bool augmented = false)
     {
-        IReadOnlyList<Layer> layers = CreateLayers();
+        IReadOnlyList<Layer> layers = (augmented ? CreateAugmentedLayers ?? CreateLayers : CreateLayers)();
         foreach (Layer layer in layers) layer.WeightInit = init;
         return new NeuralNetwork(layers, new SoftmaxCrossEntropy(), seed);
     }

@@ -1,22 +1,31 @@
 namespace ScratchNet.Training;
 
 /// <summary>
-/// On-the-fly augmentation of training images: a random shift of up to <see cref="MaxShift"/> pixels in
-/// each direction (the image is padded with its own background, the smallest value, and cropped back,
-/// which is the "pad and random crop" of the literature) and, with <see cref="FlipHorizontally"/>, a
-/// left-right mirror half of the time. Only training batches are augmented; evaluation never is.
+/// On-the-fly augmentation of training images, in this order: a random shift of up to <see cref="MaxShift"/>
+/// pixels in each direction (the image is padded with its own background, the smallest value, and cropped
+/// back, which is the "pad and random crop" of the literature); with <see cref="FlipHorizontally"/>, a
+/// left-right mirror half of the time; and with probability <see cref="EraseProbability"/>, random erasing
+/// (Zhong et al., 2017, "Random Erasing Data Augmentation"): a rectangle covering 2–40 % of the image, with
+/// an aspect ratio between 0.3 and 3.3, is filled with noise drawn uniformly between the image's smallest and
+/// largest values. Only training batches are augmented; evaluation never is.
 /// </summary>
 /// <param name="MaxShift">The largest shift in pixels, in [0, 8].</param>
 /// <param name="FlipHorizontally">Whether to mirror half of the images.</param>
-public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true)
+/// <param name="EraseProbability">The chance that an image gets a random rectangle erased, in [0, 1].</param>
+public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true, double EraseProbability = 0)
 {
-    /// <summary>Shift by up to 2 pixels and mirror half of the images.</summary>
-    public static Augmentation Standard { get; } = new();
+    /// <summary>Shift by up to 2 pixels, mirror half of the images and erase a rectangle in half of them.</summary>
+    public static Augmentation Standard { get; } = new(EraseProbability: 0.5);
+
+    // Zhong et al.'s settings: erased area in [2 %, 40 %] of the image, aspect ratio in [0.3, 1/0.3].
+    private const double MinEraseArea = 0.02, MaxEraseArea = 0.4, MinEraseAspect = 0.3;
 
     internal void Validate()
     {
         if (MaxShift is < 0 or > 8)
             throw new ArgumentOutOfRangeException(nameof(MaxShift), MaxShift, $"The augmentation shift must be in [0, 8] pixels, got {MaxShift}.");
+        if (!(EraseProbability is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(EraseProbability), EraseProbability, $"The erasing probability must be in [0, 1], got {EraseProbability}.");
     }
 
     /// <summary>Augments each image of the NCHW batch in place.</summary>
@@ -31,6 +40,7 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
             float background = System.Numerics.Tensors.TensorPrimitives.Min(image);
             for (int c = 0; c < channels; c++)
                 Transform(image.Slice(c * plane, plane), scratch[..plane], h, w, dy, dx, flip, background);
+            if (EraseProbability > 0) Erase(image, channels, h, w, random);
         }
     }
 
@@ -42,6 +52,7 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
             random.Next(-MaxShift, MaxShift + 1);
             random.Next(-MaxShift, MaxShift + 1);
             if (FlipHorizontally) random.Next(2);
+            if (EraseProbability > 0) DrawErasure(random);
         }
     }
 
@@ -58,5 +69,30 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
                 plane[y * w + x] = (uint)sy < (uint)h && (uint)sx < (uint)w ? copy[sy * w + sx] : background;
             }
         }
+    }
+
+    // Every image draws the same six numbers whether or not it is erased, so Skip can replay them.
+    private static (double Chance, double Area, double Aspect, double Top, double Left, long NoiseSeed) DrawErasure(Random random) =>
+        (random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextInt64());
+
+    private void Erase(Span<float> image, int channels, int h, int w, Random random)
+    {
+        var draw = DrawErasure(random);
+        if (draw.Chance >= EraseProbability) return;
+        // Area uniform in [min, max]; aspect log-uniform in [0.3, 1/0.3], so tall and wide are equally likely.
+        double area = h * w * (MinEraseArea + draw.Area * (MaxEraseArea - MinEraseArea));
+        double aspect = Math.Exp(Math.Log(MinEraseAspect) * (1 - 2 * draw.Aspect));
+        int eh = Math.Clamp((int)Math.Round(Math.Sqrt(area * aspect)), 1, h);
+        int ew = Math.Clamp((int)Math.Round(Math.Sqrt(area / aspect)), 1, w);
+        int top = (int)(draw.Top * (h - eh + 1)), left = (int)(draw.Left * (w - ew + 1));
+        float low = System.Numerics.Tensors.TensorPrimitives.Min(image), high = System.Numerics.Tensors.TensorPrimitives.Max(image);
+        var noise = new Kernels.SplitMix64((ulong)draw.NoiseSeed);
+        for (int c = 0; c < channels; c++)
+            for (int y = top; y < top + eh; y++)
+            {
+                Span<float> row = image.Slice(c * h * w + y * w + left, ew);
+                noise.NextSingles(row);
+                foreach (ref float value in row) value = low + (high - low) * value;
+            }
     }
 }
