@@ -111,6 +111,7 @@ internal static class SummaryCommand
         Dense d => $"Dense {d.Neurons}" + (d.HasBias ? " bias" : "") + $" {d.Activation.Name}",
         Pooling2D p => $"{layer.Name} {p.PoolHeight}x{p.PoolWidth} stride {p.StrideHeight}x{p.StrideWidth} {p.Padding}",
         Dropout d => $"Dropout {d.Rate}",
+        BatchNorm b when b.Activation is not Operations.Activations.Linear => $"BatchNorm {b.Activation.Name}",
         _ => layer.Name,
     };
 

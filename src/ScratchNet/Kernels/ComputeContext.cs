@@ -40,7 +40,7 @@ public sealed class ComputeContext
     /// <summary>The number of threads the kernels may use.</summary>
     public int Threads { get; }
 
-    /// <summary>The number of workers <see cref="For"/> uses for <paramref name="count"/> items.</summary>
+    /// <summary>The number of workers <see cref="For(int, RangeBody)"/> uses for <paramref name="count"/> items.</summary>
     public int WorkersFor(int count) => Math.Max(1, Math.Min(Threads, count));
 
     /// <summary>
@@ -86,6 +86,21 @@ public sealed class ComputeContext
             Volatile.Write(ref _busy, 0);
         }
     }
+
+    /// <summary>
+    /// As <see cref="For(int, RangeBody)"/> for element-wise work over <paramref name="values"/> values in all, but on
+    /// the calling thread alone below <see cref="MinParallelValues"/>, where waking a second thread costs more than it saves.
+    /// </summary>
+    public int For(int count, long values, RangeBody body)
+    {
+        if (values >= MinParallelValues) return For(count, body);
+        ArgumentNullException.ThrowIfNull(body);
+        body(0, 0, count);
+        return 1;
+    }
+
+    /// <summary>The smallest element-wise job worth splitting: 32 Ki values, some 10 µs of memory traffic.</summary>
+    public const long MinParallelValues = 1 << 15;
 
     private static void RunChunk(RangeBody body, int count, int workers, int w)
     {

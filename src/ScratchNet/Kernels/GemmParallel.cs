@@ -6,7 +6,7 @@ namespace ScratchNet.Kernels;
 /// </summary>
 /// <remarks>
 /// The work description lives in a per-thread job object whose delegate is created once, so a call
-/// allocates nothing here; <see cref="ComputeContext.For"/> itself (its closure and Parallel.For)
+/// allocates nothing here; <see cref="ComputeContext.For(int, RangeBody)"/> itself (its closure and Parallel.For)
 /// still allocates about 1.7 KB per call.
 /// </remarks>
 internal static unsafe class GemmParallel

@@ -9,10 +9,18 @@ public struct SplitMix64(ulong seed)
 {
     private ulong _state = seed;
 
+    /// <summary>
+    /// The generator <paramref name="draws"/> draws after <c>new SplitMix64(seed)</c>: the state only counts up, so
+    /// any stretch of a stream can be drawn on its own (and in parallel) with the same bits.
+    /// </summary>
+    public static SplitMix64 At(ulong seed, long draws) => new(unchecked(seed + (ulong)draws * Golden));
+
+    private const ulong Golden = 0x9E3779B97F4A7C15UL;
+
     /// <summary>The next 64 random bits.</summary>
     public ulong Next()
     {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
+        ulong z = _state += Golden;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

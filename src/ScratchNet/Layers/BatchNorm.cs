@@ -10,7 +10,9 @@ namespace ScratchNet.Layers;
 /// <remarks>
 /// Built from three operations: <see cref="BatchNormalization"/> (no parameters; the statistics and the buffers
 /// "running_mean" and "running_var"), <see cref="ChannelScale"/> (γ, parameter "weight", initially 1) and
-/// <see cref="BiasAdd"/> (β, parameter "bias", initially 0). The names follow PyTorch's BatchNorm.
+/// <see cref="BiasAdd"/> (β, parameter "bias", initially 0). The names follow PyTorch's BatchNorm. With an
+/// activation, β and the activation run as one fused operation (<see cref="BiasActivation"/>), which saves a trip
+/// through memory over a separate <see cref="ActivationLayer"/> and gives the same numbers.
 /// A training batch must hold at least two values per channel (for [N, F] input: at least two samples), as in PyTorch;
 /// a bias in the layer before is redundant (the mean is subtracted), so create it with <c>bias: false</c>.
 /// </remarks>
@@ -19,8 +21,10 @@ public sealed class BatchNorm : Layer
     /// <summary>Creates the layer.</summary>
     /// <param name="momentum">Weight of each batch's statistics in the running ones, in [0, 1] (PyTorch's convention).</param>
     /// <param name="epsilon">Added to the variance before the square root; positive.</param>
-    public BatchNorm(float momentum = 0.1f, float epsilon = 1e-5f)
+    /// <param name="activation">Applied after the shift β (a new instance per layer); none when null.</param>
+    public BatchNorm(float momentum = 0.1f, float epsilon = 1e-5f, Operation? activation = null)
     {
+        Activation = activation ?? new Operations.Activations.Linear();
         Momentum = BatchNormalization.ValidateMomentum(momentum, "BatchNorm");
         Epsilon = BatchNormalization.ValidateEpsilon(epsilon, "BatchNorm");
     }
@@ -30,6 +34,9 @@ public sealed class BatchNorm : Layer
 
     /// <summary>Added to the variance before the square root.</summary>
     public float Epsilon { get; }
+
+    /// <summary>The activation after the shift (linear when none was given).</summary>
+    public Operation Activation { get; }
 
     /// <inheritdoc />
     protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random)
@@ -44,7 +51,7 @@ public sealed class BatchNorm : Layer
         [
             new BatchNormalization(channels, Momentum, Epsilon),
             new ChannelScale(gamma),
-            new BiasAdd(new Parameter("bias", new Tensor(channels))),
+            .. BiasAndActivation.Create(new Parameter("bias", new Tensor(channels)), Activation),
         ];
     }
 

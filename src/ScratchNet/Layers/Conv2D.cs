@@ -79,8 +79,8 @@ public sealed class Conv2D : Layer
         var convolution = new Conv2DOperation(weight, StrideHeight, StrideWidth, Padding);
         convolution.GeometryFor([1, .. sampleShape]); // fail now, with the layer's message, if the kernel does not fit
         var operations = new List<Operation> { convolution };
-        if (HasBias) operations.Add(new BiasAdd(new Parameter("bias", new Tensor(OutChannels))));
-        operations.Add(Activation);
+        if (HasBias) operations.AddRange(BiasAndActivation.Create(new Parameter("bias", new Tensor(OutChannels)), Activation));
+        else operations.Add(Activation);
         if (Flattens) operations.Add(new FlattenOperation());
         return operations;
     }

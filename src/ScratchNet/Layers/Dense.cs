@@ -40,8 +40,8 @@ public sealed class Dense : Layer
         var weight = new Parameter("weight", new Tensor(Neurons, inputs));
         WeightInitializer.Fill(weight.Value.Span, WeightInit, inputs, Neurons, random);
         var operations = new List<Operation> { new WeightMultiply(weight) };
-        if (HasBias) operations.Add(new BiasAdd(new Parameter("bias", new Tensor(Neurons))));
-        operations.Add(Activation);
+        if (HasBias) operations.AddRange(BiasAndActivation.Create(new Parameter("bias", new Tensor(Neurons)), Activation));
+        else operations.Add(Activation);
         return operations;
     }
 

@@ -68,20 +68,20 @@ public sealed record ModelPreset(
     public static ModelPreset FashionCnn { get; } = new(
         "fashion-cnn", "2 blocks of 2 conv3x3+BN+ReLU (32, 64), maxpool, dropout; Dense 128+BN+ReLU, dropout; Dense 10",
         LearningRate: 1e-3f, Momentum: 0.9f, BatchSize: 128, Epochs: 15,
-        () => [.. ConvBlock(32), .. ConvBlock(64), new Flatten(), new Dense(128, bias: false), new BatchNorm(),
-               new ActivationLayer(new ReLU()), new Dropout(0.5f), new Dense(10)],
+        () => [.. ConvBlock(32), .. ConvBlock(64), new Flatten(), new Dense(128, bias: false),
+               new BatchNorm(activation: new ReLU()), new Dropout(0.5f), new Dense(10)],
         Optimizer: "adam", Schedule: "cosine",
         CreateAugmentedLayers: () => [.. ConvBlock(32, dropout: 0), .. ConvBlock(64, dropout: 0), new Flatten(), new Dense(128, bias: false),
-               new BatchNorm(), new ActivationLayer(new ReLU()), new Dropout(0.25f), new Dense(10)]);
+               new BatchNorm(activation: new ReLU()), new Dropout(0.25f), new Dense(10)]);
 
     /// <summary>Every preset, by name.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn];
 
-    // conv-BN-ReLU twice, then 2×2 max pooling and (unless the rate is 0) dropout.
+    // conv-BN-ReLU twice (ReLU fused into the batch norm's shift), then 2×2 max pooling and (unless the rate is 0) dropout.
     private static Layer[] ConvBlock(int filters, float dropout = 0.25f) =>
     [
-        new Conv2D(filters, 3, bias: false), new BatchNorm(), new ActivationLayer(new ReLU()),
-        new Conv2D(filters, 3, bias: false), new BatchNorm(), new ActivationLayer(new ReLU()),
+        new Conv2D(filters, 3, bias: false), new BatchNorm(activation: new ReLU()),
+        new Conv2D(filters, 3, bias: false), new BatchNorm(activation: new ReLU()),
         new MaxPool2D(2), .. (dropout > 0 ? new Layer[] { new Dropout(dropout) } : []),
     ];
 

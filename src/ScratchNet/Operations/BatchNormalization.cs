@@ -26,6 +26,7 @@ public sealed class BatchNormalization : Operation
     private readonly NamedBuffer[] _buffers;
     private readonly float[] _mean;
     private readonly float[] _inverseStd;
+    private float[] _deviations = [];
 
     /// <summary>Creates the operation for <paramref name="channels"/> channels.</summary>
     /// <param name="channels">Size of axis 1 of the input; positive.</param>
@@ -87,19 +88,21 @@ public sealed class BatchNormalization : Operation
                 $"{Name}: training needs more than one value per channel, but input {input.ShapeText} has {m}.", nameof(input));
         // Channels are independent: each worker takes a range of them, so any thread count gives the same bits.
         bool training = Training;
-        Compute.For(Channels, (_, first, end) =>
+        if (_deviations.Length < Compute.Threads * plane) _deviations = new float[Compute.Threads * plane];
+        Compute.For(Channels, (worker, first, end) =>
         {
             for (int c = first; c < end; c++)
             {
-                if (training) NormaliseWithBatchStatistics(input, output, c, batch, plane);
+                if (training) NormaliseWithBatchStatistics(input, output, c, batch, plane, _deviations.AsSpan(worker * plane, plane));
                 else NormaliseWithRunningStatistics(input, output, c, batch, plane);
             }
         });
         return output;
     }
 
-    // Pass 1: the mean. Pass 2: y = x − μ and Σ(x − μ)² (two passes keep the variance accurate). Pass 3: y /= σ.
-    private void NormaliseWithBatchStatistics(Tensor input, Tensor output, int c, int batch, int plane)
+    // Pass 1: the mean. Pass 2: Σ(x − μ)² through a one-plane scratch (two passes keep the variance accurate).
+    // Pass 3: y = (x − μ)·(1/σ).
+    private void NormaliseWithBatchStatistics(Tensor input, Tensor output, int c, int batch, int plane, Span<float> deviations)
     {
         ReadOnlySpan<float> x = input.Span;
         Span<float> y = output.Span;
@@ -111,13 +114,12 @@ public sealed class BatchNormalization : Operation
         float mean = (float)(sum / m);
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
         {
-            Span<float> yc = y.Slice(offset, plane);
-            Subtract(x.Slice(offset, plane), mean, yc);
-            squares += SumOfSquares(yc);
+            Subtract(x.Slice(offset, plane), mean, deviations);
+            squares += SumOfSquares(deviations);
         }
         float inverseStd = (float)(1.0 / Math.Sqrt(squares / m + Epsilon));
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
-            Scale(y.Slice(offset, plane), inverseStd);
+            SubtractAndScale(x.Slice(offset, plane), mean, inverseStd, y.Slice(offset, plane));
         _mean[c] = mean;
         _inverseStd[c] = inverseStd;
         Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
@@ -133,11 +135,7 @@ public sealed class BatchNormalization : Operation
         float mean = _mean[c] = RunningMean[c];
         float inverseStd = _inverseStd[c] = (float)(1.0 / Math.Sqrt((double)RunningVariance[c] + Epsilon));
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
-        {
-            Span<float> yc = y.Slice(offset, plane);
-            Subtract(x.Slice(offset, plane), mean, yc);
-            Scale(yc, inverseStd);
-        }
+            SubtractAndScale(x.Slice(offset, plane), mean, inverseStd, y.Slice(offset, plane));
     }
 
     // Short runs (a dense input has one value per channel and sample) go faster without the vector call overhead.
@@ -169,6 +167,16 @@ public sealed class BatchNormalization : Operation
     {
         if (x.Length >= 16) TensorPrimitives.Subtract(x, value, y);
         else for (int i = 0; i < x.Length; i++) y[i] = x[i] - value;
+    }
+
+    // y = (x − value)·factor, rounded after the subtraction and after the product.
+    private static void SubtractAndScale(ReadOnlySpan<float> x, float value, float factor, Span<float> y)
+    {
+        int i = 0, width = System.Numerics.Vector<float>.Count;
+        var v = new System.Numerics.Vector<float>(value);
+        var f = new System.Numerics.Vector<float>(factor);
+        for (; i <= x.Length - width; i += width) ((new System.Numerics.Vector<float>(x[i..]) - v) * f).CopyTo(y[i..]);
+        for (; i < x.Length; i++) y[i] = (x[i] - value) * factor;
     }
 
     private static void Scale(Span<float> y, float factor)

@@ -18,12 +18,19 @@ public sealed class BiasAdd(Parameter bias) : ParamOperation(bias)
             throw new ShapeMismatchException(
                 $"{Name}: a bias of {Channels} values expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
         Tensor output = OutputBuffer(input.Shape);
-        int plane = input.SampleLength / Channels;
-        ReadOnlySpan<float> x = input.Span, b = Parameter.Value.Span;
-        Span<float> y = output.Span;
-        for (int offset = 0, n = 0; n < input.Dim(0); n++)
-            for (int c = 0; c < Channels; c++, offset += plane)
-                TensorPrimitives.Add(x.Slice(offset, plane), b[c], y.Slice(offset, plane));
+        int plane = input.SampleLength / Channels, length = input.SampleLength;
+        Compute.For(input.Dim(0), input.Length, (_, first, end) =>
+        {
+            ReadOnlySpan<float> x = input.Span, b = Parameter.Value.Span;
+            Span<float> y = output.Span;
+            for (int n = first; n < end; n++)
+            {
+                if (plane == 1) TensorPrimitives.Add(x.Slice(n * length, length), b, y.Slice(n * length, length));
+                else
+                    for (int c = 0, offset = n * length; c < Channels; c++, offset += plane)
+                        TensorPrimitives.Add(x.Slice(offset, plane), b[c], y.Slice(offset, plane));
+            }
+        });
         return output;
     }
 
@@ -33,12 +40,22 @@ public sealed class BiasAdd(Parameter bias) : ParamOperation(bias)
     /// <inheritdoc />
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
-        int plane = outputGradient.SampleLength / Channels;
-        ReadOnlySpan<float> dy = outputGradient.Span;
-        Span<float> db = Parameter.Gradient.Span;
-        db.Clear();
-        for (int offset = 0, n = 0; n < outputGradient.Dim(0); n++)
-            for (int c = 0; c < Channels; c++, offset += plane)
-                db[c] += TensorPrimitives.Sum(dy.Slice(offset, plane));
+        int batch = outputGradient.Dim(0), plane = outputGradient.SampleLength / Channels, length = outputGradient.SampleLength;
+        Span<float> gradient = Parameter.Gradient.Span;
+        gradient.Clear();
+        if (plane == 1)
+        {
+            for (int n = 0; n < batch; n++) TensorPrimitives.Add(gradient, outputGradient.Span.Slice(n * length, length), gradient);
+            return;
+        }
+        // Channels are split among threads and each sums its planes over the batch in order: the same bits at any thread count.
+        Compute.For(Channels, outputGradient.Length, (_, first, end) =>
+        {
+            ReadOnlySpan<float> dy = outputGradient.Span;
+            Span<float> db = Parameter.Gradient.Span;
+            for (int c = first; c < end; c++)
+                for (int n = 0; n < batch; n++)
+                    db[c] += TensorPrimitives.Sum(dy.Slice(n * length + c * plane, plane));
+        });
     }
 }

@@ -18,7 +18,7 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
             throw new ShapeMismatchException(
                 $"{Name}: a scale of {Channels} values expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
         Tensor output = OutputBuffer(input.Shape);
-        Scale(input.Span, output.Span, input.Dim(0), input.SampleLength / Channels);
+        Scale(input, output);
         return output;
     }
 
@@ -26,27 +26,45 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         Tensor inputGradient = InputGradientBuffer();
-        Scale(outputGradient.Span, inputGradient.Span, outputGradient.Dim(0), outputGradient.SampleLength / Channels);
+        Scale(outputGradient, inputGradient);
         return inputGradient;
     }
 
     /// <inheritdoc />
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
-        int plane = outputGradient.SampleLength / Channels;
-        ReadOnlySpan<float> dy = outputGradient.Span, x = Input.Span;
-        Span<float> dGamma = Parameter.Gradient.Span;
-        dGamma.Clear();
-        for (int offset = 0, n = 0; n < outputGradient.Dim(0); n++)
-            for (int c = 0; c < Channels; c++, offset += plane)
-                dGamma[c] += TensorPrimitives.Dot(dy.Slice(offset, plane), x.Slice(offset, plane));
+        int batch = outputGradient.Dim(0), plane = outputGradient.SampleLength / Channels, length = outputGradient.SampleLength;
+        Tensor input = Input;
+        Parameter.Gradient.Span.Clear();
+        // Channels are split among threads and each sums over the batch in order: the same bits at any thread count.
+        Compute.For(Channels, outputGradient.Length, (_, first, end) =>
+        {
+            ReadOnlySpan<float> dy = outputGradient.Span, x = input.Span;
+            Span<float> dGamma = Parameter.Gradient.Span;
+            for (int c = first; c < end; c++)
+                for (int n = 0; n < batch; n++)
+                {
+                    int offset = n * length + c * plane;
+                    dGamma[c] += plane == 1 ? dy[offset] * x[offset] : TensorPrimitives.Dot(dy.Slice(offset, plane), x.Slice(offset, plane));
+                }
+        });
     }
 
-    private void Scale(ReadOnlySpan<float> source, Span<float> destination, int batch, int plane)
+    // Samples are split among threads; a dense input ([N, F], one value per channel) scales whole rows at once.
+    private void Scale(Tensor source, Tensor destination)
     {
-        ReadOnlySpan<float> gamma = Parameter.Value.Span;
-        for (int offset = 0, n = 0; n < batch; n++)
-            for (int c = 0; c < Channels; c++, offset += plane)
-                TensorPrimitives.Multiply(source.Slice(offset, plane), gamma[c], destination.Slice(offset, plane));
+        int length = source.SampleLength, plane = length / Channels;
+        Compute.For(source.Dim(0), source.Length, (_, first, end) =>
+        {
+            ReadOnlySpan<float> gamma = Parameter.Value.Span, x = source.Span;
+            Span<float> y = destination.Span;
+            for (int n = first; n < end; n++)
+            {
+                if (plane == 1) TensorPrimitives.Multiply(x.Slice(n * length, length), gamma, y.Slice(n * length, length));
+                else
+                    for (int c = 0, offset = n * length; c < Channels; c++, offset += plane)
+                        TensorPrimitives.Multiply(x.Slice(offset, plane), gamma[c], y.Slice(offset, plane));
+            }
+        });
     }
 }

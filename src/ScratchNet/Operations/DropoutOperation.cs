@@ -57,9 +57,19 @@ public sealed class DropoutOperation : Operation, IStochastic
         if (!Training) return input;
         bool reuse = FreezeMask && _mask is not null && _mask.HasShape(input.Shape);
         Tensor mask = reuse ? _mask! : Tensor.Reuse(ref _mask, input.Shape);
-        if (!reuse) DrawMask(mask.Span);
         Tensor output = OutputBuffer(input.Shape);
-        TensorPrimitives.Multiply(input.Span, mask.Span, output.Span);
+        ulong seed = reuse ? 0 : (ulong)_random.NextInt64();
+        int blocks = (input.Length + Block - 1) / Block;
+        Compute.For(blocks, input.Length, (_, first, end) =>
+        {
+            for (int block = first; block < end; block++)
+            {
+                int start = block * Block, length = Math.Min(Block, input.Length - start);
+                Span<float> m = mask.Span.Slice(start, length);
+                if (!reuse) DrawMask(m, seed, start);
+                TensorPrimitives.Multiply(input.Span.Slice(start, length), m, output.Span.Slice(start, length));
+            }
+        });
         return output;
     }
 
@@ -68,17 +78,32 @@ public sealed class DropoutOperation : Operation, IStochastic
     {
         if (!Training) return outputGradient;
         Tensor inputGradient = InputGradientBuffer();
-        TensorPrimitives.Multiply(outputGradient.Span, _mask!.Span, inputGradient.Span);
+        Tensor mask = _mask!;
+        Compute.For((inputGradient.Length + Block - 1) / Block, inputGradient.Length, (_, first, end) =>
+        {
+            int start = first * Block, length = Math.Min(end * Block, inputGradient.Length) - start;
+            TensorPrimitives.Multiply(outputGradient.Span.Slice(start, length), mask.Span.Slice(start, length), inputGradient.Span.Slice(start, length));
+        });
         return inputGradient;
     }
 
-    private void DrawMask(Span<float> mask)
+    // Work is split in blocks of this many values (even, so each starts on a whole draw of two floats).
+    private const int Block = 8192;
+
+    // The mask values at [start, start + mask.Length) of one stream seeded with seed: the same bits however it is split.
+    private void DrawMask(Span<float> mask, ulong seed, int start)
     {
-        float keep = 1f / (1f - Rate);
-        // One seed from the operation's Random per mask, then a fast generator for the elements.
-        var generator = new Kernels.SplitMix64((ulong)_random.NextInt64());
+        var generator = Kernels.SplitMix64.At(seed, start / 2);
         generator.NextSingles(mask);
         // u is uniform in [0, 1): P(u ≥ rate) = 1 − rate.
-        for (int i = 0; i < mask.Length; i++) mask[i] = mask[i] >= Rate ? keep : 0f;
+        var keep = new System.Numerics.Vector<float>(1f / (1f - Rate));
+        var rate = new System.Numerics.Vector<float>(Rate);
+        int i = 0, width = System.Numerics.Vector<float>.Count;
+        for (; i <= mask.Length - width; i += width)
+        {
+            var u = new System.Numerics.Vector<float>(mask[i..]);
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThanOrEqual(u, rate), keep, System.Numerics.Vector<float>.Zero).CopyTo(mask[i..]);
+        }
+        for (; i < mask.Length; i++) mask[i] = mask[i] >= Rate ? keep[0] : 0f;
     }
 }

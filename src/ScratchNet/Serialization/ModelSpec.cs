@@ -17,7 +17,7 @@ namespace ScratchNet.Serialization;
 /// Layer types and their fields (all optional but the first listed):
 /// conv2d (filters, kernel = n or [h, w], stride = n or [h, w], padding = "same" | "valid" | n | [rows, cols] | [top, bottom, left, right], bias, activation, flatten);
 /// dense (units, bias, activation); maxpool2d and avgpool2d (pool = n or [h, w], stride, padding); globalavgpool2d; flatten.
-/// batchnorm (momentum, epsilon); dropout (rate); activation (activation).
+/// batchnorm (momentum, epsilon, activation); dropout (rate); activation (activation).
 /// Activations: linear, tanh, sigmoid, relu, leaky_relu (slope 0.01), elu (alpha 1), gelu, softmax. Errors name the JSON path of the bad entry, e.g. <c>$.layers[1].kernel</c>.
 /// </summary>
 public static class ModelSpec
@@ -93,7 +93,10 @@ public static class ModelSpec
             ["stride"] = Pair(p.StrideHeight, p.StrideWidth), ["padding"] = DescribePadding(p.Padding),
         },
         GlobalAvgPool2D => new JsonObject { ["type"] = "globalavgpool2d" },
-        BatchNorm b => new JsonObject { ["type"] = "batchnorm", ["momentum"] = b.Momentum, ["epsilon"] = b.Epsilon },
+        BatchNorm b => new JsonObject
+        {
+            ["type"] = "batchnorm", ["momentum"] = b.Momentum, ["epsilon"] = b.Epsilon, ["activation"] = ActivationName(b.Activation),
+        },
         Dropout d => new JsonObject { ["type"] = "dropout", ["rate"] = d.Rate },
         ActivationLayer a => new JsonObject { ["type"] = "activation", ["activation"] = ActivationName(a.Activation) },
         Flatten => new JsonObject { ["type"] = "flatten" },
@@ -150,7 +153,8 @@ public static class ModelSpec
                 layer = new Flatten();
                 break;
             case "batchnorm":
-                layer = new BatchNorm(Number(o, "momentum", 0.1f, source, path, known), Number(o, "epsilon", 1e-5f, source, path, known));
+                layer = new BatchNorm(Number(o, "momentum", 0.1f, source, path, known), Number(o, "epsilon", 1e-5f, source, path, known),
+                    ActivationOf(o, source, path, known));
                 break;
             case "dropout":
                 known.Add("rate");

@@ -43,6 +43,12 @@ public abstract class Activation : Operation
         return (start, Math.Min(endBlock * Block, total) - start);
     }
 
+    /// <summary>y = f(x) on one block, for operations that fuse the activation with other work (<see cref="BiasActivation"/>).</summary>
+    internal void ApplyTo(ReadOnlySpan<float> x, Span<float> y) => Apply(x, y);
+
+    /// <summary>dx = f′(x)·dy on one block, for fused operations; <paramref name="y"/> holds f(x).</summary>
+    internal void DifferentiateAt(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Differentiate(x, y, dy, dx);
+
     /// <summary>y = f(x), element by element.</summary>
     protected abstract void Apply(ReadOnlySpan<float> x, Span<float> y);
 
