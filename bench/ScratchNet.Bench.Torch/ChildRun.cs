@@ -49,7 +49,13 @@ public static class ChildRun
         // The same seeded order for both engines: identical batches, in the same sequence.
         var stream = new BatchStream(train.Count, batchSize, options.Seed);
         int trainedImages = 0;
-        for (int i = 0; i < options.Warmup; i++) trainedImages += StepChecked(session, stream, out _);
+        for (int i = 0; i < options.Warmup; i++)
+        {
+            trainedImages += StepChecked(session, stream, out float loss);
+            // The same weights and the same first batch: both engines' first losses should agree closely
+            // (exactly up to summation order, or up to the dropout masks where the model has dropout).
+            if (i == 0) Log($"  first step: loss {loss:F4}");
+        }
 
         var rates = new double[options.Repeat];
         double lastLoss = 0;
