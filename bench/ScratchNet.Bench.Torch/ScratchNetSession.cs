@@ -54,9 +54,9 @@ public sealed class ScratchNetSession : IEngineSession
     }
 
     /// <inheritdoc />
-    public (double Loss, double Accuracy) Evaluate(ImageDataset data)
+    public (double Loss, double Accuracy) Evaluate(ImageDataset data, int batchSize)
     {
-        var evaluation = Evaluation.Run(_network, data, 1000);
+        var evaluation = Evaluation.Run(_network, data, batchSize);
         return (evaluation.Loss, evaluation.Accuracy);
     }
 

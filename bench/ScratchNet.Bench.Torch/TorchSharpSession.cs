@@ -71,7 +71,7 @@ public sealed class TorchSharpSession : IEngineSession
     }
 
     /// <inheritdoc />
-    public (double Loss, double Accuracy) Evaluate(ImageDataset data)
+    public (double Loss, double Accuracy) Evaluate(ImageDataset data, int batchSize)
     {
         _model.eval();
         double lossSum = 0;
@@ -80,10 +80,10 @@ public sealed class TorchSharpSession : IEngineSession
         long[] labels = [];
         using (torch.no_grad())
         {
-            for (int start = 0; start < data.Count; start += 1000)
+            for (int start = 0; start < data.Count; start += batchSize)
             {
                 using var scope = torch.NewDisposeScope();
-                int count = Math.Min(1000, data.Count - start);
+                int count = Math.Min(batchSize, data.Count - start);
                 int[] indices = Enumerable.Range(start, count).ToArray();
                 CopyBatch(data, indices, ref images, ref labels);
                 TorchTensor x = torch.tensor(images, [count, _imageShape[0], _imageShape[1], _imageShape[2]]);
