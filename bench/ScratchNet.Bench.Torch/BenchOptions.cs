@@ -61,7 +61,7 @@ public sealed record BenchOptions
           --data DIR              IDX data folder (default: SCRATCHNET_DATA, then /usr/share/datasets/fashion-mnist)
 
         A full fashion-cnn epoch takes over a minute per engine and thread count; for a quick comparison:
-          --model fashion-cnn --batches 100
+          --model fashion-cnn --batches 100 --alloc-steps 20
         """;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the offending value.</summary>
