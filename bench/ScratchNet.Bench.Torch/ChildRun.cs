@@ -49,7 +49,13 @@ public static class ChildRun
         // The same seeded order for both engines: identical batches, in the same sequence.
         var stream = new BatchStream(train.Count, batchSize, options.Seed);
         int trainedImages = 0;
-        for (int i = 0; i < options.Warmup; i++) trainedImages += StepChecked(session, stream, out _);
+        for (int i = 0; i < options.Warmup; i++)
+        {
+            trainedImages += StepChecked(session, stream, out float loss);
+            // The same weights and the same first batch: both engines' first losses should agree closely
+            // (exactly up to summation order, or up to the dropout masks where the model has dropout).
+            if (i == 0) Log($"  first step: loss {loss:F4}");
+        }
 
         var rates = new double[options.Repeat];
         double lastLoss = 0;
@@ -70,10 +76,12 @@ public static class ChildRun
             Log($"  run {run + 1}/{options.Repeat}: {batches} batches of {batchSize} in {seconds:F2} s = {rates[run]:F0} images/s, mean loss {lastLoss:F4}");
         }
 
-        var (testLoss, testAccuracy) = session.Evaluate(test);
+        // In training-sized batches, so that evaluation never needs more memory than training and the peak working
+        // set is training's: fashion-cnn's activations at 1000 images would double ScratchNet's peak.
+        var (testLoss, testAccuracy) = session.Evaluate(test, batchSize);
         Log($"  after {trainedImages} training images: test loss {testLoss:F4}, accuracy {testAccuracy:F4}");
 
-        // Allocation per step once warm (after evaluation's large batches, warm up again first).
+        // Allocation per step once warm (after evaluation's inference passes, warm up again first).
         // Counts managed allocations on all threads; libtorch's native allocations are not included.
         double? bytesPerStep = null;
         if (options.AllocSteps > 0)

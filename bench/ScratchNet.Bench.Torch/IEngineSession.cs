@@ -17,6 +17,6 @@ public interface IEngineSession : IDisposable
     /// </summary>
     float Step(ReadOnlySpan<int> indices);
 
-    /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
-    (double Loss, double Accuracy) Evaluate(ImageDataset data);
+    /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode, <paramref name="batchSize"/> images at a time.</summary>
+    (double Loss, double Accuracy) Evaluate(ImageDataset data, int batchSize);
 }

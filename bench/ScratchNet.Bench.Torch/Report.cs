@@ -10,13 +10,15 @@ public static class Report
     public static void Print(IReadOnlyList<ChildResult> results, BenchOptions options, DateTime started, string startLoad, string endLoad)
     {
         var text = new StringBuilder();
-        var first = results[0];
         text.AppendLine();
         text.AppendLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs; {started:yyyy-MM-dd HH:mm} UTC; " +
                         $"load average (1/5/15 min) {startLoad} at start, {endLoad} at end");
         text.AppendLine($"Engines: ScratchNet {results.FirstOrDefault(r => r.Engine == Engine.ScratchNet)?.Version ?? "-"}; " +
                         $"{results.FirstOrDefault(r => r.Engine == Engine.TorchSharp)?.Version ?? "TorchSharp -"}; .NET {Environment.Version}");
-        text.AppendLine($"Each run: {first.BatchesPerRun} batches of {first.BatchSize} = {first.BatchesPerRun * first.BatchSize} images " +
+        // One description per model: with several models the batch sizes (and so the batches per epoch) differ.
+        var runs = results.GroupBy(r => r.Model).Select(g => g.First())
+            .Select(r => $"{(options.Models.Count > 1 ? r.Model + " " : "")}{r.BatchesPerRun} batches of {r.BatchSize} = {r.BatchesPerRun * r.BatchSize} images");
+        text.AppendLine($"Each run: {string.Join("; ", runs)} " +
                         $"(after {options.Warmup} warm-up batches); images/s is the best of {options.Repeat} runs. " +
                         "Both engines start from the same weights and see the same batches.");
         text.AppendLine();

@@ -5,24 +5,35 @@ using ScratchNet.Training;
 
 namespace ScratchNet.Bench.Torch;
 
-/// <summary>ScratchNet's side: the preset's network, SGD with momentum, the caller's thread count.</summary>
+/// <summary>ScratchNet's side: the preset's network and optimizer, the caller's thread count.</summary>
 public sealed class ScratchNetSession : IEngineSession
 {
     private readonly NeuralNetwork _network;
-    private readonly SGDMomentum _optimizer;
+    private readonly Optimizer _optimizer;
     private readonly ImageDataset _train;
     private readonly int _channels, _height, _width;
     private Tensor? _images, _targets;
 
-    /// <summary>Creates the network for <paramref name="preset"/> with its learning rate and momentum.</summary>
+    /// <summary>Creates the network for <paramref name="preset"/> and its optimizer (<see cref="CreateOptimizer"/>).</summary>
     public ScratchNetSession(ModelPreset preset, ImageDataset train, int threads, int seed)
     {
         _train = train;
         (_channels, _height, _width) = (train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3));
         _network = preset.CreateNetwork(seed: seed);
         _network.Threads = threads;
-        _optimizer = new SGDMomentum(preset.LearningRate, preset.Momentum);
+        _optimizer = CreateOptimizer(preset);
     }
+
+    /// <summary>
+    /// The preset's optimizer with its learning rate, momentum and weight decay; <see cref="TorchSharpSession"/>
+    /// builds its twin from this one.
+    /// </summary>
+    /// <remarks>
+    /// The learning rate stays constant on both sides, whatever the preset's schedule (fashion-cnn's is cosine):
+    /// a schedule changes the size of each step, not its work, so it does not matter for speed.
+    /// </remarks>
+    public static Optimizer CreateOptimizer(ModelPreset preset) =>
+        OptimizerCatalog.Create(preset.Optimizer, preset.LearningRate, preset.Momentum, preset.WeightDecay);
 
     /// <inheritdoc />
     public int ReportedThreads => _network.Threads;
@@ -43,9 +54,9 @@ public sealed class ScratchNetSession : IEngineSession
     }
 
     /// <inheritdoc />
-    public (double Loss, double Accuracy) Evaluate(ImageDataset data)
+    public (double Loss, double Accuracy) Evaluate(ImageDataset data, int batchSize)
     {
-        var evaluation = Evaluation.Run(_network, data, 1000);
+        var evaluation = Evaluation.Run(_network, data, batchSize);
         return (evaluation.Loss, evaluation.Accuracy);
     }
 

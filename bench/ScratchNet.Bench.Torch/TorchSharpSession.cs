@@ -10,9 +10,10 @@ using TorchTensor = TorchSharp.torch.Tensor;
 namespace ScratchNet.Bench.Torch;
 
 /// <summary>
-/// TorchSharp's side: the same architecture built from torch.nn modules, CrossEntropyLoss and
-/// torch.optim.SGD with the preset's learning rate and momentum, starting from the very weights
-/// ScratchNet draws for the same seed (so the accuracies are directly comparable).
+/// TorchSharp's side: the same architecture built from torch.nn modules (<see cref="TorchSharpModels"/>),
+/// CrossEntropyLoss and the torch.optim twin of the preset's optimizer with the same settings, starting from the
+/// very weights (and batch-norm running statistics) ScratchNet draws for the same seed, so the accuracies are
+/// directly comparable.
 /// </summary>
 /// <remarks>
 /// Only construct this after <see cref="ElfVersionPatch.PrepareTorchSharp"/>: the first use of
@@ -38,26 +39,10 @@ public sealed class TorchSharpSession : IEngineSession
         torch.manual_seed(seed);
         _train = train;
         _imageShape = [train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3)];
-        long pixels = _imageShape[0] * _imageShape[1] * _imageShape[2];
-        _model = preset.Name switch
-        {
-            // Conv2d(1→16, 5×5, padding 2, no bias) → tanh → flatten → Linear(16·H·W → 10).
-            "seed-cnn" => nn.Sequential(
-                ("conv", nn.Conv2d(_imageShape[0], 16, 5, padding: 2, bias: false)),
-                ("tanh", nn.Tanh()),
-                ("flatten", nn.Flatten()),
-                ("dense", nn.Linear(16 * _imageShape[1] * _imageShape[2], train.ClassCount))),
-            // Flatten → Linear(C·H·W → 128) → ReLU → Linear(128 → 10).
-            "mlp" => nn.Sequential(
-                ("flatten", nn.Flatten()),
-                ("dense1", nn.Linear(pixels, 128)),
-                ("relu", nn.ReLU()),
-                ("dense2", nn.Linear(128, train.ClassCount))),
-            _ => throw new ArgumentException($"No TorchSharp twin for model '{preset.Name}'."),
-        };
-        CopyInitialWeights(preset, seed, [(int)_imageShape[0], (int)_imageShape[1], (int)_imageShape[2]]);
+        _model = TorchSharpModels.Create(preset, _imageShape, train.ClassCount);
+        CopyInitialState(preset, seed, [(int)_imageShape[0], (int)_imageShape[1], (int)_imageShape[2]]);
         _model.train();
-        _optimizer = optim.SGD(_model.parameters(), preset.LearningRate, preset.Momentum);
+        _optimizer = TorchOptimizer(ScratchNetSession.CreateOptimizer(preset));
         _loss = nn.CrossEntropyLoss();
     }
 
@@ -71,7 +56,7 @@ public sealed class TorchSharpSession : IEngineSession
     public float Step(ReadOnlySpan<int> indices)
     {
         // Every tensor made inside the scope (batch, activations, loss) is freed at its end; parameters,
-        // gradients and momentum buffers live outside it.
+        // gradients and the optimiser's state live outside it.
         using var scope = torch.NewDisposeScope();
         CopyBatch(_train, indices, ref _images, ref _labels);
         TorchTensor images = BatchTensor(ref _imageTensor, [indices.Length, _imageShape[0], _imageShape[1], _imageShape[2]], ScalarType.Float32);
@@ -86,7 +71,7 @@ public sealed class TorchSharpSession : IEngineSession
     }
 
     /// <inheritdoc />
-    public (double Loss, double Accuracy) Evaluate(ImageDataset data)
+    public (double Loss, double Accuracy) Evaluate(ImageDataset data, int batchSize)
     {
         _model.eval();
         double lossSum = 0;
@@ -95,10 +80,10 @@ public sealed class TorchSharpSession : IEngineSession
         long[] labels = [];
         using (torch.no_grad())
         {
-            for (int start = 0; start < data.Count; start += 1000)
+            for (int start = 0; start < data.Count; start += batchSize)
             {
                 using var scope = torch.NewDisposeScope();
-                int count = Math.Min(1000, data.Count - start);
+                int count = Math.Min(batchSize, data.Count - start);
                 int[] indices = Enumerable.Range(start, count).ToArray();
                 CopyBatch(data, indices, ref images, ref labels);
                 TorchTensor x = torch.tensor(images, [count, _imageShape[0], _imageShape[1], _imageShape[2]]);
@@ -152,31 +137,64 @@ public sealed class TorchSharpSession : IEngineSession
     }
 
     /// <summary>
-    /// Sets the model's parameters to the initial weights ScratchNet draws for the same preset and seed.
-    /// Both list their parameters in the same order with the same layouts (OIHW conv weights, [out, in]
-    /// dense weights, then biases), which is checked shape by shape.
+    /// The torch.optim twin of ScratchNet's optimizer <paramref name="reference"/>, with its learning rate, momentum
+    /// or β₁, β₂, ε, and weight decay (both follow PyTorch's update rules).
     /// </summary>
-    private void CopyInitialWeights(ModelPreset preset, int seed, int[] sampleShape)
+    private optim.Optimizer TorchOptimizer(ScratchNet.Optimizers.Optimizer reference) => reference switch
+    {
+        ScratchNet.Optimizers.SGDMomentum sgd => optim.SGD(_model.parameters(), sgd.LearningRate, sgd.Momentum,
+            weight_decay: sgd.WeightDecay, nesterov: sgd.Nesterov),
+        ScratchNet.Optimizers.Adam adam => optim.Adam(_model.parameters(), adam.LearningRate, adam.Beta1, adam.Beta2, adam.Epsilon,
+            weight_decay: adam.WeightDecay),
+        _ => throw new ArgumentException($"No TorchSharp twin for the optimizer {reference.GetType().Name}."),
+    };
+
+    /// <summary>
+    /// Sets the model's parameters to the initial weights ScratchNet draws for the same preset and seed, and its
+    /// batch-norm running statistics to ScratchNet's (mean 0 and variance 1 on both sides, but copying keeps them
+    /// equal by construction). Both list their parameters in the same order with the same layouts (OIHW conv
+    /// weights, [out, in] dense weights, then biases; a batch norm's γ "weight" before its β "bias"), which is
+    /// checked name and shape by name and shape.
+    /// </summary>
+    private void CopyInitialState(ModelPreset preset, int seed, int[] sampleShape)
     {
         NeuralNetwork reference = preset.CreateNetwork(seed: seed);
         reference.Build(sampleShape);
-        var source = reference.NamedParameters().ToList();
-        var target = _model.named_parameters().ToList();
+        using var noGrad = torch.no_grad();
+        Copy(preset, "parameters",
+            reference.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList(),
+            _model.named_parameters().Select(p => (p.name, (TorchTensor)p.parameter)).ToList());
+        // libtorch's batch norms also count their batches in "num_batches_tracked", which only matters without a
+        // momentum; ScratchNet has no such buffer.
+        Copy(preset, "buffers",
+            reference.NamedBuffers().Select(b => (b.Name, b.Buffer.Value)).ToList(),
+            _model.named_buffers().Where(b => !b.name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList());
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="target"/>, pairwise in order, after checking that both
+    /// have the same count and that each pair has the same shape and the same last name part ("weight", "bias",
+    /// "running_mean", …); the module names before it may differ.
+    /// </summary>
+    private static void Copy(ModelPreset preset, string what,
+        List<(string Name, ScratchNet.Tensor Value)> source, List<(string Name, TorchTensor Value)> target)
+    {
         if (source.Count != target.Count)
             throw new InvalidOperationException(
-                $"ScratchNet's {preset.Name} has {source.Count} parameters ({string.Join(", ", source.Select(p => p.Name))}) " +
-                $"but the TorchSharp model has {target.Count} ({string.Join(", ", target.Select(p => p.name))}).");
-        using var noGrad = torch.no_grad();
+                $"ScratchNet's {preset.Name} has {source.Count} {what} ({string.Join(", ", source.Select(p => p.Name))}) " +
+                $"but the TorchSharp model has {target.Count} ({string.Join(", ", target.Select(p => p.Name))}).");
         for (int i = 0; i < source.Count; i++)
         {
-            ScratchNet.Tensor value = source[i].Parameter.Value;
+            ScratchNet.Tensor value = source[i].Value;
             long[] shape = value.Shape.ToArray().Select(d => (long)d).ToArray();
-            if (!shape.SequenceEqual(target[i].parameter.shape))
+            if (!shape.SequenceEqual(target[i].Value.shape) || LastPart(source[i].Name) != LastPart(target[i].Name))
                 throw new InvalidOperationException(
-                    $"Parameter {source[i].Name} is {value.ShapeText} in ScratchNet but {target[i].name} is " +
-                    $"[{string.Join(", ", target[i].parameter.shape)}] in TorchSharp.");
+                    $"{source[i].Name} is {value.ShapeText} in ScratchNet but {target[i].Name} is " +
+                    $"[{string.Join(", ", target[i].Value.shape)}] in TorchSharp.");
             using var copy = torch.tensor(value.Span.ToArray(), shape);
-            target[i].parameter.copy_(copy);
+            target[i].Value.copy_(copy);
         }
     }
+
+    private static string LastPart(string name) => name[(name.LastIndexOf('.') + 1)..];
 }

@@ -1,0 +1,75 @@
+using System.Globalization;
+using ScratchNet.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using TorchTensor = TorchSharp.torch.Tensor;
+
+namespace ScratchNet.Bench.Torch;
+
+/// <summary>
+/// The torch.nn twins of the presets the benchmark supports: the same layers, in the same order, with the same
+/// parameter shapes and layouts, so that <see cref="TorchSharpSession"/> can copy ScratchNet's initial weights
+/// into them one by one.
+/// </summary>
+/// <remarks>Touches <c>torch</c>: only call after <see cref="ElfVersionPatch.PrepareTorchSharp"/>.</remarks>
+public static class TorchSharpModels
+{
+    /// <summary>The twin of <paramref name="preset"/> for images of [C, H, W] <paramref name="imageShape"/>.</summary>
+    /// <exception cref="ArgumentException">The preset has no twin.</exception>
+    public static Sequential Create(ModelPreset preset, long[] imageShape, int classes)
+    {
+        long channels = imageShape[0], height = imageShape[1], width = imageShape[2];
+        return preset.Name switch
+        {
+            // Conv2d(1→16, 5×5, padding 2, no bias) → tanh → flatten → Linear(16·H·W → 10).
+            "seed-cnn" => nn.Sequential(
+                ("conv", nn.Conv2d(channels, 16, 5, padding: 2, bias: false)),
+                ("tanh", nn.Tanh()),
+                ("flatten", nn.Flatten()),
+                ("dense", nn.Linear(16 * height * width, classes))),
+            // Flatten → Linear(C·H·W → 128) → ReLU → Linear(128 → 10).
+            "mlp" => nn.Sequential(
+                ("flatten", nn.Flatten()),
+                ("dense1", nn.Linear(channels * height * width, 128)),
+                ("relu", nn.ReLU()),
+                ("dense2", nn.Linear(128, classes))),
+            "fashion-cnn" => FashionCnn(channels, height, width, classes),
+            _ => throw new ArgumentException($"No TorchSharp twin for model '{preset.Name}'."),
+        };
+    }
+
+    /// <summary>
+    /// Two blocks of [Conv2d 3×3 padding 1, no bias → BatchNorm2d → ReLU] ×2 → MaxPool2d(2) → Dropout(0.25), with
+    /// 32 then 64 filters; Flatten → Linear(64·H/4·W/4 → 128, no bias) → BatchNorm1d → ReLU → Dropout(0.5) → Linear(128 → 10).
+    /// </summary>
+    /// <remarks>
+    /// Each module is named by the index of its ScratchNet layer, so the parameter names are the same on both sides
+    /// ("0.weight", "1.weight", "1.bias", …). The batch norms use ScratchNet's defaults, which are PyTorch's:
+    /// ε = 1e-5, momentum 0.1, running mean 0 and variance 1 at the start.
+    /// </remarks>
+    private static Sequential FashionCnn(long channels, long height, long width, int classes)
+    {
+        var layers = new List<(string, nn.Module<TorchTensor, TorchTensor>)>();
+        void Add(nn.Module<TorchTensor, TorchTensor> module) => layers.Add((layers.Count.ToString(CultureInfo.InvariantCulture), module));
+
+        long inputs = channels;
+        foreach (long filters in new long[] { 32, 64 })
+        {
+            for (int conv = 0; conv < 2; conv++, inputs = filters)
+            {
+                Add(nn.Conv2d(inputs, filters, 3, padding: 1, bias: false));
+                Add(nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1));
+                Add(nn.ReLU());
+            }
+            Add(nn.MaxPool2d(2));
+            Add(nn.Dropout(0.25));
+        }
+        Add(nn.Flatten());
+        Add(nn.Linear(inputs * (height / 4) * (width / 4), 128, hasBias: false));
+        Add(nn.BatchNorm1d(128, eps: 1e-5, momentum: 0.1));
+        Add(nn.ReLU());
+        Add(nn.Dropout(0.5));
+        Add(nn.Linear(128, classes));
+        return nn.Sequential(layers);
+    }
+}
