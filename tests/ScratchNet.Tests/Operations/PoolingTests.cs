@@ -91,6 +91,92 @@ public sealed class PoolingTests
         Assert.Equal([3f, 0f, 0f, 0f], dx.Span.ToArray());
     }
 
+    // Two quiet NaNs with different payloads and signs, so that a bit comparison can tell which one won.
+    private static readonly float NaNA = BitConverter.Int32BitsToSingle(0x7FC0_0001), NaNB = BitConverter.Int32BitsToSingle(unchecked((int)0xFFC0_0002));
+
+    // Max pooling with 2×2 windows, stride 2, no padding over one plane, three ways: the general loop
+    // (the reference), and the fast path scalar and vectorized; asserts the same output bits and argmax.
+    private static void AssertFast2x2MatchesTheGeneralLoop(float[] plane, int h, int w, string what)
+    {
+        var g = new ConvGeometry(1, h, w, 2, 2, 2, 2, 0, 0, 0, 0);
+        int oh = g.OutputHeight, ow = g.OutputWidth;
+        Assert.True(Pooling.Uses2x2Path(g), $"{what}: MaxForward should take the 2×2 path");
+        var expected = new float[oh * ow];
+        var expectedArgMax = new int[oh * ow];
+        Pooling.MaxForwardWindows(plane, g, expected, expectedArgMax);
+        foreach (bool vectorized in new[] { false, true })
+        {
+            var actual = new float[oh * ow];
+            var actualArgMax = new int[oh * ow];
+            Pooling.MaxForward2x2(plane, w, oh, ow, actual, actualArgMax, vectorized);
+            for (int k = 0; k < oh * ow; k++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(expected[k]) == BitConverter.SingleToInt32Bits(actual[k]),
+                    $"{what}, vectorized={vectorized}, output {k}: expected {expected[k]} (0x{BitConverter.SingleToInt32Bits(expected[k]):X8}), got {actual[k]} (0x{BitConverter.SingleToInt32Bits(actual[k]):X8})");
+                Assert.True(expectedArgMax[k] == actualArgMax[k], $"{what}, vectorized={vectorized}, output {k}: argmax {expectedArgMax[k]} expected, got {actualArgMax[k]}");
+            }
+        }
+        // And through the public entry point.
+        var viaMaxForward = new float[oh * ow];
+        var viaMaxForwardArgMax = new int[oh * ow];
+        Pooling.MaxForward(plane, g, viaMaxForward, viaMaxForwardArgMax);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), viaMaxForward.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(expectedArgMax, viaMaxForwardArgMax);
+    }
+
+    [Fact]
+    public void MaxPool2x2_FastPath_MatchesTheGeneralLoop_OnRandomPlanesWithTiesNaNInfinitiesAndSignedZeros()
+    {
+        float[] specials = [NaNA, NaNB, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f];
+        var random = new Random(2024);
+        for (int h = 2; h <= 31; h++)
+        for (int w = 2; w <= 33; w++)
+        foreach (double specialRate in new[] { 0, 0.05, 0.4 })
+        {
+            // Values on a coarse grid repeat often, so many windows hold ties (±0 among them).
+            var plane = new float[h * w];
+            for (int k = 0; k < plane.Length; k++)
+                plane[k] = random.NextDouble() < specialRate ? specials[random.Next(specials.Length)] : MathF.Round((float)random.NextDouble() * 6 - 3) / 2;
+            AssertFast2x2MatchesTheGeneralLoop(plane, h, w, $"{h}×{w} plane, special rate {specialRate}");
+        }
+    }
+
+    public static TheoryData<float[], float, int> MaxPool2x2Windows => new()
+    {
+        { [0f, -0f, 0f, -0f], 0f, 0 },                             // +0 and −0 compare equal: the first wins
+        { [-0f, 0f, 0f, 0f], -0f, 0 },
+        { [1f, 2f, 2f, 1f], 2f, 1 },                               // a tie goes to the first in row-major order
+        { [1f, 1f, 2f, 2f], 2f, 2 },
+        { [float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity], float.NegativeInfinity, 0 },
+        { [1f, float.PositiveInfinity, float.PositiveInfinity, 3f], float.PositiveInfinity, 1 },
+        { [float.PositiveInfinity, 1f, NaNA, NaNB], NaNA, 2 },     // the first NaN wins, even over +∞
+        { [NaNB, NaNA, 5f, 6f], NaNB, 0 },
+        { [1f, 2f, 3f, NaNA], NaNA, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MaxPool2x2Windows))]
+    public void MaxPool2x2_OneKindOfWindow_GivesTheFirstMaximumOrTheFirstNaN(float[] window, float expected, int windowIndex)
+    {
+        // A 2×10 plane of five copies of the window [[w0, w1], [w2, w3]]: wide enough for the vectorized steps.
+        const int width = 10, count = width / 2;
+        var plane = new float[2 * width];
+        for (int j = 0; j < count; j++)
+            (plane[2 * j], plane[2 * j + 1], plane[width + 2 * j], plane[width + 2 * j + 1]) = (window[0], window[1], window[2], window[3]);
+        foreach (bool vectorized in new[] { false, true })
+        {
+            var output = new float[count];
+            var argMax = new int[count];
+            Pooling.MaxForward2x2(plane, width, 1, count, output, argMax, vectorized);
+            for (int j = 0; j < count; j++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(output[j]));
+                Assert.Equal((windowIndex >> 1) * width + 2 * j + (windowIndex & 1), argMax[j]);
+            }
+        }
+        AssertFast2x2MatchesTheGeneralLoop(plane, 2, width, "window " + string.Join(", ", window));
+    }
+
     [Fact]
     public void AvgPool_Padding_CountsAsZerosInTheDivisor()
     {
