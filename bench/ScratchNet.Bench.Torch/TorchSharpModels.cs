@@ -43,8 +43,9 @@ public static class TorchSharpModels
     /// 32 then 64 filters; Flatten → Linear(64·H/4·W/4 → 128, no bias) → BatchNorm1d → ReLU → Dropout(0.5) → Linear(128 → 10).
     /// </summary>
     /// <remarks>
-    /// Each module is named by the index of its ScratchNet layer, so the parameter names are the same on both sides
-    /// ("0.weight", "1.weight", "1.bias", …). The batch norms use ScratchNet's defaults, which are PyTorch's:
+    /// Modules are named by position. ScratchNet fuses each ReLU into the batch norm before it, so its layer indices
+    /// differ; parameters are matched in order and checked by shape and by the last part of their names ("weight",
+    /// "bias", "running_mean", …). The batch norms use ScratchNet's defaults, which are PyTorch's:
     /// ε = 1e-5, momentum 0.1, running mean 0 and variance 1 at the start.
     /// </remarks>
     private static Sequential FashionCnn(long channels, long height, long width, int classes)
