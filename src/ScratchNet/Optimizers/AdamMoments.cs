@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ScratchNet.Optimizers;
 
 /// <summary>
@@ -28,7 +30,26 @@ internal sealed class AdamMoments(float beta1, float beta2, float epsilon)
         float stepSize = (float)(learningRate / (1.0 - Math.Pow(beta1, t)));
         float inverseSqrtCorrection2 = (float)(1.0 / Math.Sqrt(1.0 - Math.Pow(beta2, t)));
         float a1 = 1f - beta1, a2 = 1f - beta2;
-        for (int i = 0; i < value.Length; i++)
+        int i = 0;
+        // The same operations in the same order on whole vectors (no fused multiply-adds), so the same bits as the scalar loop.
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<float>.Count;
+            var (b1, b2, c1, c2) = (new Vector<float>(beta1), new Vector<float>(beta2), new Vector<float>(a1), new Vector<float>(a2));
+            var (decay, size, correction, eps) = (new Vector<float>(l2), new Vector<float>(stepSize),
+                new Vector<float>(inverseSqrtCorrection2), new Vector<float>(epsilon));
+            for (; i <= value.Length - width; i += width)
+            {
+                var theta = new Vector<float>(value[i..]);
+                var g = new Vector<float>(gradient[i..]) + decay * theta;
+                var mi = b1 * new Vector<float>(m[i..]) + c1 * g;
+                var vi = b2 * new Vector<float>(v[i..]) + c2 * g * g;
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                (theta - size * mi / (Vector.SquareRoot(vi) * correction + eps)).CopyTo(value[i..]);
+            }
+        }
+        for (; i < value.Length; i++)
         {
             float g = gradient[i] + l2 * value[i];
             m[i] = beta1 * m[i] + a1 * g;

@@ -120,4 +120,29 @@ public class AdamTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(learningRate: 0f));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW(learningRate: float.NaN));
     }
+
+    [Fact]
+    public void Vectorised_update_gives_the_bits_of_the_scalar_formula()
+    {
+        // 1003 values: whole vectors and a scalar tail; three steps with weight decay.
+        var p = new Parameter("p", TestData.Uniform(1, 1003));
+        float[] theta = p.Value.Span.ToArray(), m = new float[1003], v = new float[1003];
+        var adam = new Adam(0.01f, weightDecay: 0.05f);
+        float beta1 = 0.9f, beta2 = 0.999f, a1 = 1f - beta1, a2 = 1f - beta2;
+        for (int t = 1; t <= 3; t++)
+        {
+            TestData.Uniform(1 + t, 1003).Span.CopyTo(p.Gradient.Span);
+            float stepSize = (float)(0.01f / (1.0 - Math.Pow(beta1, t)));
+            float correction = (float)(1.0 / Math.Sqrt(1.0 - Math.Pow(beta2, t)));
+            for (int i = 0; i < theta.Length; i++)
+            {
+                float g = p.Gradient[i] + 0.05f * theta[i];
+                m[i] = beta1 * m[i] + a1 * g;
+                v[i] = beta2 * v[i] + a2 * g * g;
+                theta[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * correction + 1e-8f);
+            }
+            adam.Step([p]);
+            Assert.Equal(theta, p.Value.Span.ToArray());
+        }
+    }
 }
