@@ -5,6 +5,9 @@ namespace ScratchNet.Kernels;
 /// <summary>A body of work over the index range [start, end), run by worker <c>worker</c>.</summary>
 public delegate void RangeBody(int worker, int start, int end);
 
+/// <summary>A body of work over [start, end) run by worker <c>worker</c>, with the caller's state handed along.</summary>
+public delegate void RangeBody<TState>(in TState state, int worker, int start, int end);
+
 /// <summary>
 /// How many threads the kernels may use. Work is split into fixed, contiguous chunks that depend
 /// only on the count and the thread number, so results are reproducible for a given thread count.
@@ -23,6 +26,7 @@ public sealed class ComputeContext
     private RangeBody? _body;
     private int _count, _workers;
     private ExceptionDispatchInfo? _failure;
+    private readonly Dictionary<Type, object> _bindings = [];
 
     /// <summary>A single-threaded context.</summary>
     public static ComputeContext SingleThreaded { get; } = new(1);
@@ -53,12 +57,69 @@ public sealed class ComputeContext
         int workers = WorkersFor(count);
         if (workers == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            if (workers > 1)
-                for (int w = 0; w < workers; w++) RunChunk(body, count, workers, w);
-            else
-                body(0, 0, count);
+            for (int w = 0; w < workers; w++) RunChunk(body, count, workers, w);
             return workers;
         }
+        try
+        {
+            RunClaimed(body, count, workers);
+            return workers;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="For(int, RangeBody)"/> for element-wise work over <paramref name="values"/> values in all (on the
+    /// calling thread alone below <see cref="MinParallelValues"/>, where waking a second thread costs more than it
+    /// saves), with <paramref name="state"/> handed to every chunk. With a static lambda, which the compiler creates
+    /// once, the region allocates nothing, where a lambda that captures locals allocates its closure on every call.
+    /// </summary>
+    public int For<TState>(int count, long values, in TState state, RangeBody<TState> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return For(values >= MinParallelValues ? WorkersFor(count) : 1, count, state, body);
+    }
+
+    /// <summary>As <see cref="For(int, RangeBody)"/>, with <paramref name="state"/> handed to every chunk, allocating nothing.</summary>
+    public int For<TState>(int count, in TState state, RangeBody<TState> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return For(WorkersFor(count), count, state, body);
+    }
+
+    private int For<TState>(int workers, int count, in TState state, RangeBody<TState> body)
+    {
+        if (workers == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int w = 0; w < workers; w++)
+            {
+                long start = (long)count * w / workers, end = (long)count * (w + 1) / workers;
+                body(state, w, (int)start, (int)end);
+            }
+            return workers;
+        }
+        // The state is parked in a binding made once per state type; this context is claimed, so no one else uses it meanwhile.
+        if (!_bindings.TryGetValue(typeof(TState), out object? found)) _bindings[typeof(TState)] = found = new Binding<TState>();
+        var binding = (Binding<TState>)found;
+        try
+        {
+            binding.Set(state, body);
+            RunClaimed(binding.Run, count, workers);
+            return workers;
+        }
+        finally
+        {
+            binding.Clear();
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    // Runs chunk 0 here and the others on the thread pool; the caller holds _busy.
+    private void RunClaimed(RangeBody body, int count, int workers)
+    {
         try
         {
             _body = body;
@@ -78,25 +139,11 @@ public sealed class ComputeContext
                 _finished.Wait();
             }
             _failure?.Throw();
-            return workers;
         }
         finally
         {
             _body = null;
-            Volatile.Write(ref _busy, 0);
         }
-    }
-
-    /// <summary>
-    /// As <see cref="For(int, RangeBody)"/> for element-wise work over <paramref name="values"/> values in all, but on
-    /// the calling thread alone below <see cref="MinParallelValues"/>, where waking a second thread costs more than it saves.
-    /// </summary>
-    public int For(int count, long values, RangeBody body)
-    {
-        if (values >= MinParallelValues) return For(count, body);
-        ArgumentNullException.ThrowIfNull(body);
-        body(0, 0, count);
-        return 1;
     }
 
     /// <summary>The smallest element-wise job worth splitting: 32 Ki values, some 10 µs of memory traffic.</summary>
@@ -122,6 +169,21 @@ public sealed class ComputeContext
         {
             if (Interlocked.Decrement(ref _pending) == 0) _finished.Set();
         }
+    }
+
+    // A state and a body, and the one delegate that runs them, created once per state type and context.
+    private sealed class Binding<TState>
+    {
+        private TState _state = default!;
+        private RangeBody<TState>? _body;
+
+        public Binding() => Run = (worker, start, end) => _body!(_state, worker, start, end);
+
+        public RangeBody Run { get; }
+
+        public void Set(in TState state, RangeBody<TState> body) => (_state, _body) = (state, body);
+
+        public void Clear() => (_state, _body) = (default!, null);
     }
 
     // One preallocated thread-pool work item per extra worker.

@@ -80,21 +80,18 @@ public sealed class BatchNormalization : Operation
         int batch = input.Dim(0), plane = input.SampleLength / Channels;
         long m = (long)batch * plane;
         Tensor output = OutputBuffer(input.Shape);
-        ReadOnlySpan<float> x = input.Span;
-        Span<float> y = output.Span;
-
         if (Training && m < 2)
             throw new ArgumentException(
                 $"{Name}: training needs more than one value per channel, but input {input.ShapeText} has {m}.", nameof(input));
         // Channels are independent: each worker takes a range of them, so any thread count gives the same bits.
-        bool training = Training;
         if (_deviations.Length < Compute.Threads * plane) _deviations = new float[Compute.Threads * plane];
-        Compute.For(Channels, (worker, first, end) =>
+        Compute.For(Channels, input.Length, (Op: this, X: input, Y: output), static (in s, worker, first, end) =>
         {
+            int batch = s.X.Dim(0), plane = s.X.SampleLength / s.Op.Channels;
             for (int c = first; c < end; c++)
             {
-                if (training) NormaliseWithBatchStatistics(input, output, c, batch, plane, _deviations.AsSpan(worker * plane, plane));
-                else NormaliseWithRunningStatistics(input, output, c, batch, plane);
+                if (s.Op.Training) s.Op.NormaliseWithBatchStatistics(s.X, s.Y, c, batch, plane, s.Op._deviations.AsSpan(worker * plane, plane));
+                else s.Op.NormaliseWithRunningStatistics(s.X, s.Y, c, batch, plane);
             }
         });
         return output;
@@ -188,12 +185,11 @@ public sealed class BatchNormalization : Operation
     /// <inheritdoc />
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
-        int batch = Input.Dim(0), plane = Input.SampleLength / Channels;
         Tensor inputGradient = InputGradientBuffer();
-        bool training = Training;
-        Compute.For(Channels, (_, first, end) =>
+        Compute.For(Channels, inputGradient.Length, (Op: this, Dy: outputGradient, Dx: inputGradient), static (in s, _, first, end) =>
         {
-            for (int c = first; c < end; c++) DifferentiateChannel(outputGradient, inputGradient, c, batch, plane, training);
+            int batch = s.Dx.Dim(0), plane = s.Dx.SampleLength / s.Op.Channels;
+            for (int c = first; c < end; c++) s.Op.DifferentiateChannel(s.Dy, s.Dx, c, batch, plane, s.Op.Training);
         });
         return inputGradient;
     }

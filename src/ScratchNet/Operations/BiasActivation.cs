@@ -39,19 +39,19 @@ public sealed class BiasActivation : ParamOperation
             throw new ShapeMismatchException(
                 $"{Name}: a bias of {Channels} values expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
         Tensor output = OutputBuffer(input.Shape), z = Tensor.Reuse(ref _preActivation, input.Shape);
-        int plane = input.SampleLength / Channels;
-        Compute.For(input.Dim(0), input.Length, (_, first, end) =>
+        Compute.For(input.Dim(0), input.Length, (Op: this, X: input, Z: z, Y: output), static (in s, _, first, end) =>
         {
-            ReadOnlySpan<float> b = Parameter.Value.Span;
+            ReadOnlySpan<float> b = s.Op.Parameter.Value.Span, x = s.X.Span;
+            Span<float> z = s.Z.Span;
+            int channels = b.Length, length = s.X.SampleLength, plane = length / channels;
             for (int n = first; n < end; n++)
             {
-                int offset = n * Channels * plane;
-                if (plane == 1) TensorPrimitives.Add(input.Span.Slice(offset, Channels), b, z.Span.Slice(offset, Channels));
+                int offset = n * length;
+                if (plane == 1) TensorPrimitives.Add(x.Slice(offset, channels), b, z.Slice(offset, channels));
                 else
-                    for (int c = 0; c < Channels; c++)
-                        TensorPrimitives.Add(input.Span.Slice(offset + c * plane, plane), b[c], z.Span.Slice(offset + c * plane, plane));
-                int length = Channels * plane;
-                Activation.ApplyTo(z.Span.Slice(offset, length), output.Span.Slice(offset, length));
+                    for (int c = 0; c < channels; c++)
+                        TensorPrimitives.Add(x.Slice(offset + c * plane, plane), b[c], z.Slice(offset + c * plane, plane));
+                s.Op.Activation.ApplyTo(z.Slice(offset, length), s.Y.Span.Slice(offset, length));
             }
         });
         return output;
@@ -61,19 +61,21 @@ public sealed class BiasActivation : ParamOperation
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
         // ∂L/∂z serves both gradients; it is computed here, where the backward pass starts.
-        int batch = outputGradient.Dim(0), plane = outputGradient.SampleLength / Channels, length = Channels * plane;
-        Tensor z = _preActivation!, y = Output, dz = Tensor.Reuse(ref _gradient, outputGradient.Shape);
+        int batch = outputGradient.Dim(0);
+        Tensor dz = Tensor.Reuse(ref _gradient, outputGradient.Shape);
         if (_planeSums.Length < batch * Channels) _planeSums = new float[batch * Channels];
-        Compute.For(batch, outputGradient.Length, (_, first, end) =>
+        Compute.For(batch, outputGradient.Length, (Op: this, Dy: outputGradient, Dz: dz), static (in s, _, first, end) =>
         {
+            int channels = s.Op.Channels, length = s.Dy.SampleLength, plane = length / channels;
             for (int n = first; n < end; n++)
             {
                 int offset = n * length;
-                Span<float> dzn = dz.Span.Slice(offset, length);
-                Activation.DifferentiateAt(z.Span.Slice(offset, length), y.Span.Slice(offset, length), outputGradient.Span.Slice(offset, length), dzn);
-                Span<float> sums = _planeSums.AsSpan(n * Channels, Channels);
+                Span<float> dzn = s.Dz.Span.Slice(offset, length);
+                s.Op.Activation.DifferentiateAt(s.Op._preActivation!.Span.Slice(offset, length), s.Op.Output.Span.Slice(offset, length),
+                    s.Dy.Span.Slice(offset, length), dzn);
+                Span<float> sums = s.Op._planeSums.AsSpan(n * channels, channels);
                 if (plane == 1) dzn.CopyTo(sums);
-                else for (int c = 0; c < Channels; c++) sums[c] = TensorPrimitives.Sum(dzn.Slice(c * plane, plane));
+                else for (int c = 0; c < channels; c++) sums[c] = TensorPrimitives.Sum(dzn.Slice(c * plane, plane));
             }
         });
         Span<float> db = Parameter.Gradient.Span;

@@ -18,16 +18,16 @@ public sealed class BiasAdd(Parameter bias) : ParamOperation(bias)
             throw new ShapeMismatchException(
                 $"{Name}: a bias of {Channels} values expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
         Tensor output = OutputBuffer(input.Shape);
-        int plane = input.SampleLength / Channels, length = input.SampleLength;
-        Compute.For(input.Dim(0), input.Length, (_, first, end) =>
+        Compute.For(input.Dim(0), input.Length, (X: input, Y: output, B: Parameter.Value), static (in s, _, first, end) =>
         {
-            ReadOnlySpan<float> x = input.Span, b = Parameter.Value.Span;
-            Span<float> y = output.Span;
+            int length = s.X.SampleLength, channels = s.B.Length, plane = length / channels;
+            ReadOnlySpan<float> x = s.X.Span, b = s.B.Span;
+            Span<float> y = s.Y.Span;
             for (int n = first; n < end; n++)
             {
                 if (plane == 1) TensorPrimitives.Add(x.Slice(n * length, length), b, y.Slice(n * length, length));
                 else
-                    for (int c = 0, offset = n * length; c < Channels; c++, offset += plane)
+                    for (int c = 0, offset = n * length; c < channels; c++, offset += plane)
                         TensorPrimitives.Add(x.Slice(offset, plane), b[c], y.Slice(offset, plane));
             }
         });
@@ -49,13 +49,14 @@ public sealed class BiasAdd(Parameter bias) : ParamOperation(bias)
             return;
         }
         // Channels are split among threads and each sums its planes over the batch in order: the same bits at any thread count.
-        Compute.For(Channels, outputGradient.Length, (_, first, end) =>
+        Compute.For(Channels, outputGradient.Length, (Dy: outputGradient, Db: Parameter.Gradient, Plane: plane), static (in s, _, first, end) =>
         {
-            ReadOnlySpan<float> dy = outputGradient.Span;
-            Span<float> db = Parameter.Gradient.Span;
+            ReadOnlySpan<float> dy = s.Dy.Span;
+            Span<float> db = s.Db.Span;
+            int batch = s.Dy.Dim(0), length = s.Dy.SampleLength;
             for (int c = first; c < end; c++)
                 for (int n = 0; n < batch; n++)
-                    db[c] += TensorPrimitives.Sum(dy.Slice(n * length + c * plane, plane));
+                    db[c] += TensorPrimitives.Sum(dy.Slice(n * length + c * s.Plane, s.Plane));
         });
     }
 }

@@ -33,14 +33,13 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
     /// <inheritdoc />
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
-        int batch = outputGradient.Dim(0), plane = outputGradient.SampleLength / Channels, length = outputGradient.SampleLength;
-        Tensor input = Input;
         Parameter.Gradient.Span.Clear();
         // Channels are split among threads and each sums over the batch in order: the same bits at any thread count.
-        Compute.For(Channels, outputGradient.Length, (_, first, end) =>
+        Compute.For(Channels, outputGradient.Length, (Dy: outputGradient, X: Input, DGamma: Parameter.Gradient), static (in s, _, first, end) =>
         {
-            ReadOnlySpan<float> dy = outputGradient.Span, x = input.Span;
-            Span<float> dGamma = Parameter.Gradient.Span;
+            ReadOnlySpan<float> dy = s.Dy.Span, x = s.X.Span;
+            Span<float> dGamma = s.DGamma.Span;
+            int batch = s.Dy.Dim(0), length = s.Dy.SampleLength, plane = length / dGamma.Length;
             for (int c = first; c < end; c++)
                 for (int n = 0; n < batch; n++)
                 {
@@ -53,16 +52,16 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
     // Samples are split among threads; a dense input ([N, F], one value per channel) scales whole rows at once.
     private void Scale(Tensor source, Tensor destination)
     {
-        int length = source.SampleLength, plane = length / Channels;
-        Compute.For(source.Dim(0), source.Length, (_, first, end) =>
+        Compute.For(source.Dim(0), source.Length, (X: source, Y: destination, Gamma: Parameter.Value), static (in s, _, first, end) =>
         {
-            ReadOnlySpan<float> gamma = Parameter.Value.Span, x = source.Span;
-            Span<float> y = destination.Span;
+            ReadOnlySpan<float> gamma = s.Gamma.Span, x = s.X.Span;
+            Span<float> y = s.Y.Span;
+            int length = s.X.SampleLength, plane = length / gamma.Length;
             for (int n = first; n < end; n++)
             {
                 if (plane == 1) TensorPrimitives.Multiply(x.Slice(n * length, length), gamma, y.Slice(n * length, length));
                 else
-                    for (int c = 0, offset = n * length; c < Channels; c++, offset += plane)
+                    for (int c = 0, offset = n * length; c < gamma.Length; c++, offset += plane)
                         TensorPrimitives.Multiply(x.Slice(offset, plane), gamma[c], y.Slice(offset, plane));
             }
         });

@@ -61,18 +61,19 @@ public sealed class Conv2DOperation : ParamOperation
     protected override Tensor ComputeOutput(Tensor input)
     {
         ConvGeometry g = _geometry = GeometryFor(input.Shape);
-        int batch = input.Dim(0), plane = g.OutputPlane;
-        Tensor output = OutputBuffer(batch, OutChannels, g.OutputHeight, g.OutputWidth);
+        Tensor output = OutputBuffer(input.Dim(0), OutChannels, g.OutputHeight, g.OutputWidth);
         EnsureScratch(g);
-        Compute.For(batch, (worker, start, end) =>
+        Compute.For(input.Dim(0), (Op: this, X: input, Z: output), static (in s, worker, start, end) =>
         {
-            Span<float> columns = _columns[worker];
+            ConvGeometry g = s.Op._geometry;
+            int outChannels = s.Op.OutChannels, plane = g.OutputPlane;
+            Span<float> columns = s.Op._columns[worker];
             for (int n = start; n < end; n++)
             {
-                Im2Col.Expand(input.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
-                Gemm.Multiply(false, false, OutChannels, plane, g.PatchLength, 1f,
-                    Parameter.Value.Span, g.PatchLength, columns, plane,
-                    0f, output.Span.Slice(n * OutChannels * plane, OutChannels * plane), plane);
+                Im2Col.Expand(s.X.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
+                Gemm.Multiply(false, false, outChannels, plane, g.PatchLength, 1f,
+                    s.Op.Parameter.Value.Span, g.PatchLength, columns, plane,
+                    0f, s.Z.Span.Slice(n * outChannels * plane, outChannels * plane), plane);
             }
         });
         return output;
@@ -83,17 +84,18 @@ public sealed class Conv2DOperation : ParamOperation
     {
         ConvGeometry g = _geometry;
         EnsureScratch(g); // the thread count may have grown since the forward pass
-        Tensor input = Input;
-        int plane = g.OutputPlane, weights = Parameter.Value.Length;
-        int workers = Compute.For(input.Dim(0), (worker, start, end) =>
+        int weights = Parameter.Value.Length;
+        int workers = Compute.For(Input.Dim(0), (Op: this, X: Input, Dz: outputGradient), static (in s, worker, start, end) =>
         {
-            Span<float> columns = _columns[worker], gradient = _weightGradients[worker].AsSpan(0, weights);
+            ConvGeometry g = s.Op._geometry;
+            int outChannels = s.Op.OutChannels, plane = g.OutputPlane;
+            Span<float> columns = s.Op._columns[worker], gradient = s.Op._weightGradients[worker].AsSpan(0, s.Op.Parameter.Value.Length);
             gradient.Clear();
             for (int n = start; n < end; n++)
             {
-                Im2Col.Expand(input.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
-                Gemm.Multiply(false, true, OutChannels, g.PatchLength, plane, 1f,
-                    outputGradient.Span.Slice(n * OutChannels * plane, OutChannels * plane), plane,
+                Im2Col.Expand(s.X.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
+                Gemm.Multiply(false, true, outChannels, g.PatchLength, plane, 1f,
+                    s.Dz.Span.Slice(n * outChannels * plane, outChannels * plane), plane,
                     columns, plane, 1f, gradient, g.PatchLength);
             }
         });
@@ -109,17 +111,18 @@ public sealed class Conv2DOperation : ParamOperation
         ConvGeometry g = _geometry;
         EnsureScratch(g);
         Tensor inputGradient = InputGradientBuffer();
-        int plane = g.OutputPlane;
-        Compute.For(inputGradient.Dim(0), (worker, start, end) =>
+        Compute.For(inputGradient.Dim(0), (Op: this, Dz: outputGradient, Dx: inputGradient), static (in s, worker, start, end) =>
         {
-            Span<float> columns = _columns[worker];
+            ConvGeometry g = s.Op._geometry;
+            int outChannels = s.Op.OutChannels, plane = g.OutputPlane;
+            Span<float> columns = s.Op._columns[worker];
             for (int n = start; n < end; n++)
             {
-                Gemm.Multiply(true, false, g.PatchLength, plane, OutChannels, 1f,
-                    Parameter.Value.Span, g.PatchLength,
-                    outputGradient.Span.Slice(n * OutChannels * plane, OutChannels * plane), plane,
+                Gemm.Multiply(true, false, g.PatchLength, plane, outChannels, 1f,
+                    s.Op.Parameter.Value.Span, g.PatchLength,
+                    s.Dz.Span.Slice(n * outChannels * plane, outChannels * plane), plane,
                     0f, columns, plane);
-                Span<float> image = inputGradient.Span.Slice(n * g.ImageLength, g.ImageLength);
+                Span<float> image = s.Dx.Span.Slice(n * g.ImageLength, g.ImageLength);
                 image.Clear();
                 Im2Col.Fold(columns, g, image);
             }

@@ -60,14 +60,14 @@ public sealed class DropoutOperation : Operation, IStochastic
         Tensor output = OutputBuffer(input.Shape);
         ulong seed = reuse ? 0 : (ulong)_random.NextInt64();
         int blocks = (input.Length + Block - 1) / Block;
-        Compute.For(blocks, input.Length, (_, first, end) =>
+        Compute.For(blocks, input.Length, (Op: this, X: input, Mask: mask, Y: output, Seed: seed, Draw: !reuse), static (in s, _, first, end) =>
         {
             for (int block = first; block < end; block++)
             {
-                int start = block * Block, length = Math.Min(Block, input.Length - start);
-                Span<float> m = mask.Span.Slice(start, length);
-                if (!reuse) DrawMask(m, seed, start);
-                TensorPrimitives.Multiply(input.Span.Slice(start, length), m, output.Span.Slice(start, length));
+                int start = block * Block, length = Math.Min(Block, s.X.Length - start);
+                Span<float> m = s.Mask.Span.Slice(start, length);
+                if (s.Draw) s.Op.DrawMask(m, s.Seed, start);
+                TensorPrimitives.Multiply(s.X.Span.Slice(start, length), m, s.Y.Span.Slice(start, length));
             }
         });
         return output;
@@ -78,12 +78,12 @@ public sealed class DropoutOperation : Operation, IStochastic
     {
         if (!Training) return outputGradient;
         Tensor inputGradient = InputGradientBuffer();
-        Tensor mask = _mask!;
-        Compute.For((inputGradient.Length + Block - 1) / Block, inputGradient.Length, (_, first, end) =>
-        {
-            int start = first * Block, length = Math.Min(end * Block, inputGradient.Length) - start;
-            TensorPrimitives.Multiply(outputGradient.Span.Slice(start, length), mask.Span.Slice(start, length), inputGradient.Span.Slice(start, length));
-        });
+        Compute.For((inputGradient.Length + Block - 1) / Block, inputGradient.Length, (Dy: outputGradient, Mask: _mask!, Dx: inputGradient),
+            static (in s, _, first, end) =>
+            {
+                int start = first * Block, length = Math.Min(end * Block, s.Dx.Length) - start;
+                TensorPrimitives.Multiply(s.Dy.Span.Slice(start, length), s.Mask.Span.Slice(start, length), s.Dx.Span.Slice(start, length));
+            });
         return inputGradient;
     }
 

@@ -66,16 +66,17 @@ public sealed class PoolingOperation : Operation
     protected override Tensor ComputeOutput(Tensor input)
     {
         ConvGeometry g = _geometry = GeometryFor(input.Shape);
-        int planes = input.Dim(0) * input.Dim(1), inPlane = g.Height * g.Width, outPlane = g.OutputPlane;
         Tensor output = OutputBuffer(input.Dim(0), input.Dim(1), g.OutputHeight, g.OutputWidth);
         if (Kind == PoolingKind.Max && _argMax.Length < output.Length) _argMax = new int[output.Length];
-        Compute.For(planes, (_, start, end) =>
+        Compute.For(input.Dim(0) * input.Dim(1), input.Length, (Op: this, X: input, Y: output), static (in s, _, start, end) =>
         {
+            ConvGeometry g = s.Op._geometry;
+            int inPlane = g.Height * g.Width, outPlane = g.OutputPlane;
             for (int p = start; p < end; p++)
             {
-                ReadOnlySpan<float> x = input.Span.Slice(p * inPlane, inPlane);
-                Span<float> y = output.Span.Slice(p * outPlane, outPlane);
-                if (Kind == PoolingKind.Max) Pooling.MaxForward(x, g, y, _argMax.AsSpan(p * outPlane, outPlane));
+                ReadOnlySpan<float> x = s.X.Span.Slice(p * inPlane, inPlane);
+                Span<float> y = s.Y.Span.Slice(p * outPlane, outPlane);
+                if (s.Op.Kind == PoolingKind.Max) Pooling.MaxForward(x, g, y, s.Op._argMax.AsSpan(p * outPlane, outPlane));
                 else Pooling.AverageForward(x, g, y);
             }
         });
@@ -85,20 +86,21 @@ public sealed class PoolingOperation : Operation
     /// <inheritdoc />
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
-        ConvGeometry g = _geometry;
         Tensor inputGradient = InputGradientBuffer();
-        int planes = inputGradient.Dim(0) * inputGradient.Dim(1), inPlane = g.Height * g.Width, outPlane = g.OutputPlane;
-        Compute.For(planes, (_, start, end) =>
-        {
-            for (int p = start; p < end; p++)
+        Compute.For(inputGradient.Dim(0) * inputGradient.Dim(1), inputGradient.Length, (Op: this, Dy: outputGradient, Dx: inputGradient),
+            static (in s, _, start, end) =>
             {
-                Span<float> dx = inputGradient.Span.Slice(p * inPlane, inPlane);
-                ReadOnlySpan<float> dy = outputGradient.Span.Slice(p * outPlane, outPlane);
-                dx.Clear();
-                if (Kind == PoolingKind.Max) Pooling.MaxBackward(dy, _argMax.AsSpan(p * outPlane, outPlane), dx);
-                else Pooling.AverageBackward(dy, g, dx);
-            }
-        });
+                ConvGeometry g = s.Op._geometry;
+                int inPlane = g.Height * g.Width, outPlane = g.OutputPlane;
+                for (int p = start; p < end; p++)
+                {
+                    Span<float> dx = s.Dx.Span.Slice(p * inPlane, inPlane);
+                    ReadOnlySpan<float> dy = s.Dy.Span.Slice(p * outPlane, outPlane);
+                    dx.Clear();
+                    if (s.Op.Kind == PoolingKind.Max) Pooling.MaxBackward(dy, s.Op._argMax.AsSpan(p * outPlane, outPlane), dx);
+                    else Pooling.AverageBackward(dy, g, dx);
+                }
+            });
         return inputGradient;
     }
 }

@@ -105,7 +105,7 @@ public sealed class NeuralNetwork
     {
         bool wasBuilt = IsBuilt;
         Tensor x = input;
-        foreach (Layer layer in Layers) x = layer.Forward(x, training);
+        for (int i = 0; i < Layers.Count; i++) x = Layers[i].Forward(x, training); // no enumerator: a step allocates nothing
         if (!wasBuilt) CollectParameters();
         return LastOutput = x;
     }

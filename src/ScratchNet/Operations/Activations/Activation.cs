@@ -13,11 +13,10 @@ public abstract class Activation : Operation
     protected sealed override Tensor ComputeOutput(Tensor input)
     {
         Tensor output = OutputBuffer(input.Shape);
-        int blocks = (input.Length + Block - 1) / Block;
-        Compute.For(blocks, (_, first, end) =>
+        Compute.For((input.Length + Block - 1) / Block, (Op: this, X: input, Y: output), static (in s, _, first, end) =>
         {
-            var (start, length) = Range(first, end, input.Length);
-            Apply(input.Span.Slice(start, length), output.Span.Slice(start, length));
+            var (start, length) = Range(first, end, s.X.Length);
+            s.Op.Apply(s.X.Span.Slice(start, length), s.Y.Span.Slice(start, length));
         });
         return output;
     }
@@ -26,13 +25,11 @@ public abstract class Activation : Operation
     protected sealed override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         Tensor inputGradient = InputGradientBuffer();
-        Tensor input = Input, output = Output;
-        int blocks = (input.Length + Block - 1) / Block;
-        Compute.For(blocks, (_, first, end) =>
+        Compute.For((inputGradient.Length + Block - 1) / Block, (Op: this, Dy: outputGradient, Dx: inputGradient), static (in s, _, first, end) =>
         {
-            var (start, length) = Range(first, end, input.Length);
-            Differentiate(input.Span.Slice(start, length), output.Span.Slice(start, length),
-                outputGradient.Span.Slice(start, length), inputGradient.Span.Slice(start, length));
+            var (start, length) = Range(first, end, s.Dx.Length);
+            s.Op.Differentiate(s.Op.Input.Span.Slice(start, length), s.Op.Output.Span.Slice(start, length),
+                s.Dy.Span.Slice(start, length), s.Dx.Span.Slice(start, length));
         });
         return inputGradient;
     }

@@ -1,0 +1,31 @@
+using ScratchNet.Models;
+using ScratchNet.Optimizers;
+using ScratchNet.Training;
+
+namespace ScratchNet.Tests.Training;
+
+/// <summary>After warm-up a training step reuses every buffer: nothing is allocated on the calling thread.</summary>
+public sealed class AllocationTests
+{
+    [Theory]
+    [InlineData("seed-cnn", 1)]
+    [InlineData("seed-cnn", 2)]
+    [InlineData("fashion-cnn", 2)]
+    public void A_training_step_allocates_nothing_after_warm_up(string model, int threads)
+    {
+        NeuralNetwork network = ModelPreset.Find(model).CreateNetwork(seed: 1);
+        network.Threads = threads;
+        Tensor x = TestData.Uniform(1, 64, 1, 28, 28), y = TestData.OneHot(2, 64, 10);
+        var optimizer = new Adam();
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        void Step()
+        {
+            network.TrainBatch(x, y);
+            optimizer.Step(network.Parameters);
+        }
+    }
+}
