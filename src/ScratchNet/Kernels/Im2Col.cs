@@ -15,6 +15,9 @@ namespace ScratchNet.Kernels;
 /// </remarks>
 public static unsafe class Im2Col
 {
+    // Fold's copy of one columns row with its wrapped ends zeroed (one per thread, grown as needed).
+    [ThreadStatic] private static float[]? t_edgeless;
+
     /// <summary>Fills <paramref name="columns"/> ([C·KH·KW, OH·OW]) from <paramref name="image"/> ([C, H, W]).</summary>
     public static void Expand(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> columns)
     {
@@ -28,6 +31,11 @@ public static unsafe class Im2Col
             for (int u = 0; u < g.KernelHeight; u++)
             for (int v = 0; v < g.KernelWidth; v++, row += plane)
             {
+                if (IsPlaneShift(g, v))
+                {
+                    ExpandShiftedPlane(src + c * channelSize, row, g, u, v);
+                    continue;
+                }
                 var (first, end) = InsideRange(ow, g.Width, v - g.PadLeft, g.StrideWidth);
                 float* channel = src + c * channelSize;
                 for (int y = 0; y < oh; y++)
@@ -55,13 +63,19 @@ public static unsafe class Im2Col
         int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
         if (image.Length < g.ImageLength || columns.Length < g.PatchLength * plane)
             throw new ArgumentException($"col2im: the image needs {g.ImageLength} values and the columns {g.PatchLength * plane}.");
-        fixed (float* src = columns, dst = image)
+        if (t_edgeless is null || t_edgeless.Length < plane) t_edgeless = new float[plane];
+        fixed (float* src = columns, dst = image, edgeless = t_edgeless)
         {
             float* row = src;
             for (int c = 0; c < g.Channels; c++)
             for (int u = 0; u < g.KernelHeight; u++)
             for (int v = 0; v < g.KernelWidth; v++, row += plane)
             {
+                if (IsPlaneShift(g, v))
+                {
+                    FoldShiftedPlane(row, dst + c * channelSize, edgeless, g, u, v);
+                    continue;
+                }
                 var (first, end) = InsideRange(ow, g.Width, v - g.PadLeft, g.StrideWidth);
                 float* channel = dst + c * channelSize;
                 for (int y = 0; y < oh; y++)
@@ -75,6 +89,55 @@ public static unsafe class Im2Col
                 }
             }
         }
+    }
+
+    // With stride 1 and output rows as wide as the input's, row (c, u, v) of the columns is channel c shifted by
+    // one offset d = (u − padTop)·W + (v − padLeft): one long copy instead of a short one per output line, and
+    // then zeros where the window leaves the image (whole lines at the top and bottom, |v − padLeft| values at
+    // one end of every line, which the long copy filled from the neighbouring line).
+    private static bool IsPlaneShift(in ConvGeometry g, int v) =>
+        g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutputWidth == g.Width && Math.Abs(v - g.PadLeft) < g.Width;
+
+    private static void ExpandShiftedPlane(float* channel, float* row, in ConvGeometry g, int u, int v)
+    {
+        int width = g.Width, shift = v - g.PadLeft;
+        var (top, bottom, start, end) = ShiftedRange(g, u, shift);
+        new Span<float>(row, top * width).Clear();
+        new Span<float>(row + bottom * width, (g.OutputHeight - bottom) * width).Clear();
+        if (end > start) Copy(channel + start + (u - g.PadTop) * width + shift, row + start, end - start);
+        ClearWrappedEnds(row, width, top, bottom, shift);
+    }
+
+    // The adjoint: the same long run added back, through a copy whose wrapped ends are zero.
+    private static void FoldShiftedPlane(float* row, float* channel, float* edgeless, in ConvGeometry g, int u, int v)
+    {
+        int width = g.Width, shift = v - g.PadLeft;
+        var (top, bottom, start, end) = ShiftedRange(g, u, shift);
+        if (end <= start) return;
+        float* source = row;
+        if (shift != 0)
+        {
+            Copy(row + start, edgeless + start, end - start);
+            ClearWrappedEnds(edgeless, width, top, bottom, shift);
+            source = edgeless;
+        }
+        Add(source + start, channel + start + (u - g.PadTop) * width + shift, end - start);
+    }
+
+    // Output lines [top, bottom) see image lines; within them, [start, end) is the run whose source lies in the image.
+    private static (int Top, int Bottom, int Start, int End) ShiftedRange(in ConvGeometry g, int u, int shift)
+    {
+        int top = Math.Clamp(g.PadTop - u, 0, g.OutputHeight), bottom = Math.Clamp(g.Height + g.PadTop - u, top, g.OutputHeight);
+        return (top, bottom, top * g.Width + Math.Max(0, -shift), bottom * g.Width - Math.Max(0, shift));
+    }
+
+    // Zeros the |shift| values at the start (shift < 0) or end (shift > 0) of lines [top, bottom).
+    private static void ClearWrappedEnds(float* rows, int width, int top, int bottom, int shift)
+    {
+        if (shift == 0) return;
+        int offset = shift < 0 ? 0 : width - shift, count = Math.Abs(shift);
+        for (int y = top; y < bottom; y++)
+            for (int x = 0; x < count; x++) rows[y * width + offset + x] = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

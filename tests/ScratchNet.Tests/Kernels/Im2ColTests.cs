@@ -16,6 +16,13 @@ public class Im2ColTests
             new ConvGeometry(2, 5, 6, 3, 3, 2, 3, 0, 2, 1, 0),
             new ConvGeometry(1, 4, 4, 1, 1, 3, 2, 0, 0, 0, 0),
             new ConvGeometry(1, 3, 3, 4, 4, 1, 1, 2, 2, 2, 2), // kernel larger than the image
+            // Stride 1 with output lines as wide as the input's: the shifted-plane path.
+            new ConvGeometry(2, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1),
+            new ConvGeometry(3, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1),
+            new ConvGeometry(2, 7, 9, 5, 5, 1, 1, 2, 2, 2, 2),
+            new ConvGeometry(2, 5, 6, 2, 2, 1, 1, 0, 0, 1, 1),  // even kernel, padding after
+            new ConvGeometry(1, 4, 6, 3, 3, 1, 1, 0, 1, 2, 1),  // different top and bottom padding
+            new ConvGeometry(1, 3, 3, 7, 7, 1, 1, 3, 3, 3, 3),  // shifts as wide as the image fall back
         };
         foreach (ConvGeometry g in fixedCases) yield return [g.ToString(), g];
         int produced = 0;
