@@ -38,7 +38,8 @@ public sealed class BiasActivation : ParamOperation
         if (input.Rank < 2 || input.Dim(1) != Channels)
             throw new ShapeMismatchException(
                 $"{Name}: a bias of {Channels} values expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
-        Tensor output = OutputBuffer(input.Shape), z = Tensor.Reuse(ref _preActivation, input.Shape);
+        // z is kept for the backward pass unless the activation's derivative can be taken from y.
+        Tensor output = OutputBuffer(input.Shape), z = Activation.DerivativeFromOutput ? output : Tensor.Reuse(ref _preActivation, input.Shape);
         Compute.For(input.Dim(0), input.Length, (Op: this, X: input, Z: z, Y: output), static (in s, _, first, end) =>
         {
             ReadOnlySpan<float> b = s.Op.Parameter.Value.Span, x = s.X.Span;
@@ -71,8 +72,8 @@ public sealed class BiasActivation : ParamOperation
             {
                 int offset = n * length;
                 Span<float> dzn = s.Dz.Span.Slice(offset, length);
-                s.Op.Activation.DifferentiateAt(s.Op._preActivation!.Span.Slice(offset, length), s.Op.Output.Span.Slice(offset, length),
-                    s.Dy.Span.Slice(offset, length), dzn);
+                Tensor z = s.Op.Activation.DerivativeFromOutput ? s.Op.Output : s.Op._preActivation!;
+                s.Op.Activation.DifferentiateAt(z.Span.Slice(offset, length), s.Op.Output.Span.Slice(offset, length), s.Dy.Span.Slice(offset, length), dzn);
                 Span<float> sums = s.Op._planeSums.AsSpan(n * channels, channels);
                 if (plane == 1) dzn.CopyTo(sums);
                 else for (int c = 0; c < channels; c++) sums[c] = TensorPrimitives.Sum(dzn.Slice(c * plane, plane));

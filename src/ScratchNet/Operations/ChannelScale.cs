@@ -9,6 +9,8 @@ namespace ScratchNet.Operations;
 /// <remarks>Backward: ∂L/∂x = γ[c]·∂L/∂y, and ∂L/∂γ[c] = Σ ∂L/∂y·x over the batch and every position of channel c.</remarks>
 public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
 {
+    private Tensor? _inputGradient;
+
     private int Channels => Parameter.Value.Length;
 
     /// <inheritdoc />
@@ -23,28 +25,33 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
     }
 
     /// <inheritdoc />
-    protected override Tensor ComputeInputGradient(Tensor outputGradient)
-    {
-        Tensor inputGradient = InputGradientBuffer();
-        Scale(outputGradient, inputGradient);
-        return inputGradient;
-    }
+    protected override Tensor ComputeInputGradient(Tensor outputGradient) => _inputGradient!;
 
+    // Both gradients in one pass over ∂L/∂y, plane by plane while it sits in cache: ∂L/∂γ[c] += ∂L/∂y·x and
+    // ∂L/∂x = γ[c]·∂L/∂y. Channels are split among threads and each sums over the batch in order, so any thread
+    // count gives the same bits.
     /// <inheritdoc />
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
         Parameter.Gradient.Span.Clear();
-        // Channels are split among threads and each sums over the batch in order: the same bits at any thread count.
-        Compute.For(Channels, outputGradient.Length, (Dy: outputGradient, X: Input, DGamma: Parameter.Gradient), static (in s, _, first, end) =>
+        _inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;
+        Compute.For(Channels, outputGradient.Length, (Op: this, Dy: outputGradient, Dx: _inputGradient), static (in s, _, first, end) =>
         {
-            ReadOnlySpan<float> dy = s.Dy.Span, x = s.X.Span;
-            Span<float> dGamma = s.DGamma.Span;
+            ReadOnlySpan<float> dy = s.Dy.Span, x = s.Op.Input.Span, gamma = s.Op.Parameter.Value.Span;
+            Span<float> dGamma = s.Op.Parameter.Gradient.Span, dx = s.Dx is null ? default : s.Dx.Span;
             int batch = s.Dy.Dim(0), length = s.Dy.SampleLength, plane = length / dGamma.Length;
             for (int c = first; c < end; c++)
                 for (int n = 0; n < batch; n++)
                 {
                     int offset = n * length + c * plane;
-                    dGamma[c] += plane == 1 ? dy[offset] * x[offset] : TensorPrimitives.Dot(dy.Slice(offset, plane), x.Slice(offset, plane));
+                    if (plane == 1)
+                    {
+                        dGamma[c] += dy[offset] * x[offset];
+                        if (s.Dx is not null) dx[offset] = gamma[c] * dy[offset];
+                        continue;
+                    }
+                    dGamma[c] += TensorPrimitives.Dot(dy.Slice(offset, plane), x.Slice(offset, plane));
+                    if (s.Dx is not null) TensorPrimitives.Multiply(dy.Slice(offset, plane), gamma[c], dx.Slice(offset, plane));
                 }
         });
     }

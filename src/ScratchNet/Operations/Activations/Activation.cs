@@ -40,6 +40,13 @@ public abstract class Activation : Operation
         return (start, Math.Min(endBlock * Block, total) - start);
     }
 
+    /// <summary>
+    /// Whether <see cref="Differentiate"/> gives the same result with the output y passed in place of the input x
+    /// (it reads only y, or only the sign of x, which y keeps), and <see cref="Apply"/> may write over its input.
+    /// Fused operations then keep y alone and save a trip through memory.
+    /// </summary>
+    internal virtual bool DerivativeFromOutput => false;
+
     /// <summary>y = f(x) on one block, for operations that fuse the activation with other work (<see cref="BiasActivation"/>).</summary>
     internal void ApplyTo(ReadOnlySpan<float> x, Span<float> y) => Apply(x, y);
 

@@ -6,6 +6,9 @@ namespace ScratchNet.Operations.Activations;
 /// </summary>
 public sealed class ReLU : Activation
 {
+    // max(x, 0) > 0 exactly when x > 0, so the mask can come from y.
+    internal override bool DerivativeFromOutput => true;
+
     /// <inheritdoc />
     protected override void Apply(ReadOnlySpan<float> x, Span<float> y) =>
         System.Numerics.Tensors.TensorPrimitives.Max(x, 0f, y);

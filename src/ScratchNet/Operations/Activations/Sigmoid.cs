@@ -14,6 +14,9 @@ public sealed class Sigmoid : Activation
         return e / (1f + e);
     }
 
+    // y·(1 − y) needs only y.
+    internal override bool DerivativeFromOutput => true;
+
     /// <inheritdoc />
     protected override void Apply(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -5,6 +5,9 @@ namespace ScratchNet.Operations.Activations;
 /// <summary>y = tanh(x); dy/dx = 1 − y².</summary>
 public sealed class Tanh : Activation
 {
+    // 1 − y² needs only y.
+    internal override bool DerivativeFromOutput => true;
+
     /// <inheritdoc />
     protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
