@@ -99,7 +99,7 @@ public abstract class Layer
         foreach (Operation op in _operations)
         {
             op.Compute = _compute;
-            if (op is ParamOperation p) _parameters.Add(p.Parameter);
+            _parameters.AddRange(op.Parameters);
             _buffers.AddRange(op.Buffers);
         }
         if (_operations.Count > 0) _operations[0].ComputesInputGradient = _computesInputGradient;

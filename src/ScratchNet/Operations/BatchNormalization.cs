@@ -74,36 +74,60 @@ public sealed class BatchNormalization : Operation
     /// <inheritdoc />
     protected override Tensor ComputeOutput(Tensor input)
     {
-        if (input.Rank < 2 || input.Dim(1) != Channels)
-            throw new ShapeMismatchException(
-                $"{Name}: built for {Channels} channels, expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
-        int batch = input.Dim(0), plane = input.SampleLength / Channels;
-        long m = (long)batch * plane;
+        CheckInput(input, Training);
         Tensor output = OutputBuffer(input.Shape);
-        if (Training && m < 2)
-            throw new ArgumentException(
-                $"{Name}: training needs more than one value per channel, but input {input.ShapeText} has {m}.", nameof(input));
+        EnsureDeviations(input);
         // Channels are independent: each worker takes a range of them, so any thread count gives the same bits.
-        if (_deviations.Length < Compute.Threads * plane) _deviations = new float[Compute.Threads * plane];
         Compute.For(Channels, input.Length, (Op: this, X: input, Y: output), static (in s, worker, first, end) =>
         {
-            int batch = s.X.Dim(0), plane = s.X.SampleLength / s.Op.Channels;
+            int batch = s.X.Dim(0), plane = s.X.SampleLength / s.Op.Channels, stride = s.Op.Channels * plane;
             for (int c = first; c < end; c++)
             {
-                if (s.Op.Training) s.Op.NormaliseWithBatchStatistics(s.X, s.Y, c, batch, plane, s.Op._deviations.AsSpan(worker * plane, plane));
-                else s.Op.NormaliseWithRunningStatistics(s.X, s.Y, c, batch, plane);
+                var (mean, inverseStd) = s.Op.Statistics(s.X, c, s.Op.Training, s.Op.Deviations(worker, plane));
+                for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+                    SubtractAndScale(s.X.Span.Slice(offset, plane), mean, inverseStd, s.Y.Span.Slice(offset, plane));
             }
         });
         return output;
     }
 
-    // Pass 1: the mean. Pass 2: Σ(x − μ)² through a one-plane scratch (two passes keep the variance accurate).
-    // Pass 3: y = (x − μ)·(1/σ).
-    private void NormaliseWithBatchStatistics(Tensor input, Tensor output, int c, int batch, int plane, Span<float> deviations)
+    /// <summary>Throws unless <paramref name="input"/> is [N, Channels, ...] with at least two values per channel in training.</summary>
+    internal void CheckInput(Tensor input, bool training)
     {
+        if (input.Rank < 2 || input.Dim(1) != Channels)
+            throw new ShapeMismatchException(
+                $"{Name}: built for {Channels} channels, expects input [batch, {Channels}, ...], but got {input.ShapeText}.");
+        if (training && input.Length / Channels < 2)
+            throw new ArgumentException(
+                $"{Name}: training needs more than one value per channel, but input {input.ShapeText} has {input.Length / Channels}.", nameof(input));
+    }
+
+    /// <summary>Makes room for one plane of scratch per worker (see <see cref="Deviations"/>).</summary>
+    internal void EnsureDeviations(Tensor input)
+    {
+        int plane = input.SampleLength / Channels;
+        if (_deviations.Length < Compute.Threads * plane) _deviations = new float[Compute.Threads * plane];
+    }
+
+    /// <summary>Worker <paramref name="worker"/>'s one-plane scratch.</summary>
+    internal Span<float> Deviations(int worker, int plane) => _deviations.AsSpan(worker * plane, plane);
+
+    /// <summary>
+    /// The mean μ and 1/σ that normalise channel <paramref name="c"/> of <paramref name="input"/>: in training the
+    /// batch's (pass 1: the mean; pass 2: Σ(x − μ)² through the one-plane scratch <paramref name="deviations"/>, as
+    /// two passes keep the variance accurate), which also move the running statistics; at inference the running ones.
+    /// Kept for the backward pass.
+    /// </summary>
+    internal (float Mean, float InverseStd) Statistics(Tensor input, int c, bool training, Span<float> deviations)
+    {
+        int batch = input.Dim(0), plane = input.SampleLength / Channels, stride = Channels * plane;
+        if (!training)
+        {
+            _mean[c] = RunningMean[c];
+            _inverseStd[c] = (float)(1.0 / Math.Sqrt((double)RunningVariance[c] + Epsilon));
+            return (_mean[c], _inverseStd[c]);
+        }
         ReadOnlySpan<float> x = input.Span;
-        Span<float> y = output.Span;
-        int stride = Channels * plane;
         long m = (long)batch * plane;
         double sum = 0, squares = 0;
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
@@ -115,28 +139,19 @@ public sealed class BatchNormalization : Operation
             squares += SumOfSquares(deviations);
         }
         float inverseStd = (float)(1.0 / Math.Sqrt(squares / m + Epsilon));
-        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
-            SubtractAndScale(x.Slice(offset, plane), mean, inverseStd, y.Slice(offset, plane));
         _mean[c] = mean;
         _inverseStd[c] = inverseStd;
         Span<float> runningMean = RunningMean.Span, runningVar = RunningVariance.Span;
         runningMean[c] = (1f - Momentum) * runningMean[c] + Momentum * mean;
         runningVar[c] = (float)((1.0 - Momentum) * runningVar[c] + Momentum * (squares / (m - 1)));
+        return (mean, inverseStd);
     }
 
-    private void NormaliseWithRunningStatistics(Tensor input, Tensor output, int c, int batch, int plane)
-    {
-        ReadOnlySpan<float> x = input.Span;
-        Span<float> y = output.Span;
-        int stride = Channels * plane;
-        float mean = _mean[c] = RunningMean[c];
-        float inverseStd = _inverseStd[c] = (float)(1.0 / Math.Sqrt((double)RunningVariance[c] + Epsilon));
-        for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
-            SubtractAndScale(x.Slice(offset, plane), mean, inverseStd, y.Slice(offset, plane));
-    }
+    /// <summary>1/σ of channel <paramref name="c"/> in the last forward pass.</summary>
+    internal float InverseStd(int c) => _inverseStd[c];
 
     // Short runs (a dense input has one value per channel and sample) go faster without the vector call overhead.
-    private static double Sum(ReadOnlySpan<float> x)
+    internal static double Sum(ReadOnlySpan<float> x)
     {
         if (x.Length >= 16) return TensorPrimitives.Sum(x);
         double s = 0;
@@ -144,7 +159,7 @@ public sealed class BatchNormalization : Operation
         return s;
     }
 
-    private static double SumOfSquares(ReadOnlySpan<float> x)
+    internal static double SumOfSquares(ReadOnlySpan<float> x)
     {
         if (x.Length >= 16) return TensorPrimitives.SumOfSquares(x);
         double s = 0;
@@ -152,7 +167,7 @@ public sealed class BatchNormalization : Operation
         return s;
     }
 
-    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length >= 16) return TensorPrimitives.Dot(a, b);
         double s = 0;
@@ -160,14 +175,14 @@ public sealed class BatchNormalization : Operation
         return s;
     }
 
-    private static void Subtract(ReadOnlySpan<float> x, float value, Span<float> y)
+    internal static void Subtract(ReadOnlySpan<float> x, float value, Span<float> y)
     {
         if (x.Length >= 16) TensorPrimitives.Subtract(x, value, y);
         else for (int i = 0; i < x.Length; i++) y[i] = x[i] - value;
     }
 
     // y = (x − value)·factor, rounded after the subtraction and after the product.
-    private static void SubtractAndScale(ReadOnlySpan<float> x, float value, float factor, Span<float> y)
+    internal static void SubtractAndScale(ReadOnlySpan<float> x, float value, float factor, Span<float> y)
     {
         int i = 0, width = System.Numerics.Vector<float>.Count;
         var v = new System.Numerics.Vector<float>(value);
@@ -176,7 +191,7 @@ public sealed class BatchNormalization : Operation
         for (; i < x.Length; i++) y[i] = (x[i] - value) * factor;
     }
 
-    private static void Scale(Span<float> y, float factor)
+    internal static void Scale(Span<float> y, float factor)
     {
         if (y.Length >= 16) TensorPrimitives.Multiply(y, factor, y);
         else for (int i = 0; i < y.Length; i++) y[i] *= factor;
@@ -219,18 +234,19 @@ public sealed class BatchNormalization : Operation
         }
         float meanG = (float)(sumG / m), meanGx = (float)(sumGx / m);
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+            NormalisationGradient(g.Slice(offset, plane), xHat.Slice(offset, plane), meanG, meanGx, s, dx.Slice(offset, plane));
+    }
+
+    /// <summary>One plane of the training backward pass: dx = s·(g − meanGx·x̂ − meanG).</summary>
+    internal static void NormalisationGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> xHat, float meanG, float meanGx, float s, Span<float> dx)
+    {
+        if (g.Length >= 16)
         {
-            ReadOnlySpan<float> gc = g.Slice(offset, plane), xc = xHat.Slice(offset, plane);
-            Span<float> dxc = dx.Slice(offset, plane);
-            if (plane >= 16)
-            {
-                // dx = s·(g − meanGx·x̂ − meanG)
-                TensorPrimitives.MultiplyAdd(xc, -meanGx, gc, dxc);
-                TensorPrimitives.Subtract(dxc, meanG, dxc);
-                TensorPrimitives.Multiply(dxc, s, dxc);
-            }
-            else
-                for (int i = 0; i < plane; i++) dxc[i] = (gc[i] - meanGx * xc[i] - meanG) * s;
+            TensorPrimitives.MultiplyAdd(xHat, -meanGx, g, dx);
+            TensorPrimitives.Subtract(dx, meanG, dx);
+            TensorPrimitives.Multiply(dx, s, dx);
         }
+        else
+            for (int i = 0; i < g.Length; i++) dx[i] = (g[i] - meanGx * xHat[i] - meanG) * s;
     }
 }

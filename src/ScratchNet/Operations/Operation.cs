@@ -44,6 +44,9 @@ public abstract class Operation
     /// </summary>
     public virtual IReadOnlyList<NamedBuffer> Buffers => [];
 
+    /// <summary>The learnable parameters, in a fixed order: none for most operations, one for a <see cref="ParamOperation"/>.</summary>
+    public virtual IReadOnlyList<Parameter> Parameters => [];
+
     /// <summary>Whether the last <see cref="Forward"/> ran in training mode.</summary>
     protected bool Training { get; private set; }
 

@@ -10,10 +10,16 @@ public abstract class ParamOperation : Operation
     protected ParamOperation(Parameter parameter)
     {
         Parameter = parameter ?? throw new ArgumentNullException(nameof(parameter));
+        _parameters = [parameter];
     }
+
+    private readonly Parameter[] _parameters;
 
     /// <summary>The learnable parameter.</summary>
     public Parameter Parameter { get; }
+
+    /// <inheritdoc />
+    public sealed override IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <inheritdoc />
     protected sealed override void ComputeParameterGradients(Tensor outputGradient) => ComputeParameterGradient(outputGradient);

@@ -49,11 +49,11 @@ public static class GradientChecker
     /// </summary>
     public const double NormFloor = 1e-3;
 
-    /// <summary>Checks the input gradient and the parameter gradient (if any) of <paramref name="operation"/>.</summary>
+    /// <summary>Checks the input gradient and the parameter gradients (if any) of <paramref name="operation"/>.</summary>
     public static GradientCheckReport Check(Operation operation, Tensor input, float epsilon = 1e-2f, int maxEntries = 256, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        IReadOnlyList<Parameter> parameters = operation is ParamOperation p ? [p.Parameter] : [];
+        IReadOnlyList<Parameter> parameters = operation.Parameters;
         return CheckFunction(
             x => operation.Forward(x, training: true),
             g => operation.Backward(g),

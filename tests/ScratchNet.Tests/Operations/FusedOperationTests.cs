@@ -78,6 +78,9 @@ public class FusedOperationTests
         Assert.Equal(["Conv2DOperation", "BiasActivation", "FlattenOperation"], Names(new Conv2D(2, 3, activation: new Tanh(), flatten: true), 1, 5, 5));
         Assert.Equal(["BatchNormalization", "ChannelScale", "BiasActivation"], Names(new BatchNorm(activation: new ReLU()), 3));
         Assert.Equal(["BatchNormalization", "ChannelScale", "BiasAdd", "Linear"], Names(new BatchNorm(), 3));
+        Assert.Equal(["FusedBatchNorm"], Names(new BatchNorm(activation: new ReLU()), 3, 4, 4));
+        Assert.Equal(["FusedBatchNorm"], Names(new BatchNorm(), 3, 4, 4));
+        Assert.Equal(["BatchNormalization", "ChannelScale", "BiasActivation"], Names(new BatchNorm(activation: new GELU()), 3, 4, 4));
     }
 
     [Theory]
@@ -143,5 +146,89 @@ public class FusedOperationTests
         var jumped = SplitMix64.At(42, 5);
         Assert.Equal(stream.Next(), jumped.Next());
         Assert.Equal(stream.Next(), jumped.Next());
+    }
+
+    public static TheoryData<string> FusableActivations => ["linear", "relu", "tanh", "sigmoid"];
+
+    private static Operation FusableActivation(string name) => name switch
+    {
+        "linear" => new Linear(),
+        "relu" => new ReLU(),
+        "tanh" => new Tanh(),
+        _ => new Sigmoid(),
+    };
+
+    [Theory]
+    [MemberData(nameof(FusableActivations))]
+    public void FusedBatchNorm_gradients_are_right(string activation)
+    {
+        var op = new FusedBatchNorm(new BatchNormalization(3), TestData.Parameter("weight", TestData.Uniform(1, 0.5f, 2f, 3)),
+            TestData.Parameter("bias", TestData.Uniform(2, 3)), FusableActivation(activation) as Activation);
+        // Data whose pre-activations γ·x̂ + β all stay clear of ReLU's bend, so finite differences do not straddle it.
+        Tensor x = Enumerable.Range(3, 200).Select(seed => TestData.Uniform(seed, -2f, 2f, 2, 3, 4, 5))
+            .First(candidate => SmallestPreActivation(op, candidate) > 0.05f);
+        OperationGradientTests.AssertPasses(GradientChecker.Check(op, x), "input", "weight", "bias");
+    }
+
+    private static float SmallestPreActivation(FusedBatchNorm op, Tensor x)
+    {
+        var normalisation = new BatchNormalization(3);
+        Tensor xHat = normalisation.Forward(x, training: true);
+        int plane = x.SampleLength / 3;
+        return Enumerable.Range(0, x.Length).Min(i =>
+        {
+            int c = i / plane % 3;
+            return MathF.Abs(op.Parameters[0].Value[c] * xHat[i] + op.Parameters[1].Value[c]);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(FusableActivations))]
+    public void FusedBatchNorm_gives_the_bits_of_the_three_operations_in_training_and_inference(string activation)
+    {
+        // 6·16·20·20 = 38,400 values: split among threads.
+        Tensor x = TestData.Uniform(5, -3f, 3f, 6, 16, 20, 20), dy = TestData.Uniform(6, 6, 16, 20, 20);
+        Tensor gamma = TestData.Uniform(7, 0.5f, 2f, 16), beta = TestData.Uniform(8, 16);
+        foreach (bool training in new[] { true, false })
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var context = new ComputeContext(threads);
+            var normalisation = new BatchNormalization(16) { Compute = context };
+            var scale = new ChannelScale(TestData.Parameter("weight", gamma)) { Compute = context };
+            var shift = BiasAndActivationFor(activation, beta, context);
+            var fused = new FusedBatchNorm(new BatchNormalization(16), TestData.Parameter("weight", gamma), TestData.Parameter("bias", beta),
+                FusableActivation(activation) as Activation) { Compute = context };
+            Operation[] chain = [normalisation, scale, .. shift];
+            // Two steps, so that the running statistics have moved when inference reads them.
+            for (int step = 0; step < 2; step++)
+            {
+                Tensor expected = x;
+                foreach (Operation op in chain) expected = op.Forward(expected, training);
+                Assert.Equal(expected.Span.ToArray(), fused.Forward(x, training).Span.ToArray());
+                Tensor? dx = dy;
+                for (int i = chain.Length - 1; i >= 0; i--) dx = chain[i].Backward(dx!);
+                Assert.Equal(dx!.Span.ToArray(), fused.Backward(dy)!.Span.ToArray());
+                Assert.Equal(scale.Parameter.Gradient.Span.ToArray(), fused.Parameters[0].Gradient.Span.ToArray());
+                Assert.Equal(((ParamOperation)shift[0]).Parameter.Gradient.Span.ToArray(), fused.Parameters[1].Gradient.Span.ToArray());
+                Assert.Equal(normalisation.RunningVariance.Span.ToArray(), fused.Statistics.RunningVariance.Span.ToArray());
+            }
+        }
+    }
+
+    private static Operation[] BiasAndActivationFor(string activation, Tensor beta, ComputeContext context)
+    {
+        Operation[] ops = activation == "linear"
+            ? [new BiasAdd(TestData.Parameter("bias", beta))]
+            : [new BiasActivation(TestData.Parameter("bias", beta), (Activation)FusableActivation(activation))];
+        foreach (Operation op in ops) op.Compute = context;
+        return ops;
+    }
+
+    [Fact]
+    public void FusedBatchNorm_refuses_an_activation_that_needs_its_input()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new FusedBatchNorm(new BatchNormalization(2), new Parameter("weight", new Tensor(2)),
+            new Parameter("bias", new Tensor(2)), new GELU()));
+        Assert.Contains("GELU", e.Message);
     }
 }
