@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Numerics;
 using ScratchNet.Operations.Activations;
 
 namespace ScratchNet.Operations;
@@ -6,15 +6,15 @@ namespace ScratchNet.Operations;
 /// <summary>
 /// Batch normalisation, scale γ, shift β and an activation as one operation over [N, C, H, W]:
 /// y = f(γ·x̂ + β) with x̂ normalised per channel by <see cref="BatchNormalization"/>'s statistics. The same
-/// numbers, bit for bit, as <see cref="BatchNormalization"/> → <see cref="ChannelScale"/> → <see cref="BiasActivation"/>
-/// (or <see cref="BiasAdd"/> without an activation), whose documentation derives them; fused, the pass that
-/// normalises a plane also scales, shifts and activates it, and the backward pass needs two trips through the
-/// channel instead of four.
+/// mathematics as <see cref="BatchNormalization"/> → <see cref="ChannelScale"/> → <see cref="BiasActivation"/> (or
+/// <see cref="BiasAdd"/> without an activation), whose documentation derives it, and the same numbers up to
+/// rounding; fused, one vector loop normalises, scales, shifts and activates a plane, and the backward pass
+/// takes two trips through each channel instead of four, with the few sums it needs gathered in one loop.
 /// </summary>
 /// <remarks>
-/// Backward, per channel: dz = f′·dy (taken from the output, so only activations whose derivative the output
-/// gives are accepted), dβ = Σ dz, dγ = Σ dz·x̂ and g = γ·dz in a first trip, which also sums g and g·x̂; then
-/// the normalisation's gradient dx = (1/σ)·(g − mean(g) − x̂·mean(g·x̂)), recomputing dz and g plane by plane.
+/// Backward, per channel, with g = γ·dz the gradient reaching x̂: dz = f′·dy (from the output, so only activations
+/// whose derivative the output gives are accepted); a first trip sums dz and dz·x̂, which are dβ and dγ, and
+/// γ times them are Σg and Σg·x̂; a second computes dx = (1/σ)·(g − mean(g) − x̂·mean(g·x̂)) as a·dz + b·x̂ + k.
 /// </remarks>
 public sealed class FusedBatchNorm : Operation
 {
@@ -73,11 +73,10 @@ public sealed class FusedBatchNorm : Operation
                 var (mean, inverseStd) = s.Op.Statistics.Statistics(s.X, c, s.Op.Training, s.Op.Statistics.Deviations(worker, plane));
                 for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
                 {
-                    Span<float> xHatPlane = s.XHat.Span.Slice(offset, plane), y = s.Y.Span.Slice(offset, plane);
-                    BatchNormalization.SubtractAndScale(s.X.Span.Slice(offset, plane), mean, inverseStd, xHatPlane);
-                    TensorPrimitives.Multiply(xHatPlane, gamma[c], y);
-                    TensorPrimitives.Add(y, beta[c], y);
-                    s.Op.Activation?.ApplyTo(y, y);
+                    Span<float> y = s.Y.Span.Slice(offset, plane);
+                    NormaliseScaleShift(s.X.Span.Slice(offset, plane), mean, inverseStd, gamma[c], beta[c], s.Op.Activation is ReLU,
+                        s.XHat.Span.Slice(offset, plane), y);
+                    if (s.Op.Activation is not (null or ReLU)) s.Op.Activation.ApplyTo(y, y);
                 }
             }
         });
@@ -88,62 +87,104 @@ public sealed class FusedBatchNorm : Operation
     protected override void ComputeParameterGradients(Tensor outputGradient)
     {
         int plane = outputGradient.SampleLength / Channels;
-        if (_planes.Length < 2 * Compute.Threads * plane) _planes = new float[2 * Compute.Threads * plane];
+        if (_planes.Length < Compute.Threads * plane) _planes = new float[Compute.Threads * plane];
         _parameters[0].Gradient.Span.Clear();
         _parameters[1].Gradient.Span.Clear();
         _inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;
         Compute.For(Channels, outputGradient.Length, (Op: this, Dy: outputGradient, Dx: _inputGradient), static (in s, worker, first, end) =>
         {
             int plane = s.Dy.SampleLength / s.Op.Channels;
-            Span<float> dz = s.Op._planes.AsSpan(2 * worker * plane, plane), g = s.Op._planes.AsSpan((2 * worker + 1) * plane, plane);
-            for (int c = first; c < end; c++) s.Op.DifferentiateChannel(s.Dy, s.Dx, c, dz, g);
+            Span<float> dz = s.Op._planes.AsSpan(worker * plane, plane);
+            for (int c = first; c < end; c++) s.Op.DifferentiateChannel(s.Dy, s.Dx, c, dz);
         });
     }
 
     /// <inheritdoc />
     protected override Tensor ComputeInputGradient(Tensor outputGradient) => _inputGradient!;
 
-    // First trip: dγ, dβ and the sums of g and g·x̂; second: dx (training) or g/σ (inference).
-    private void DifferentiateChannel(Tensor outputGradient, Tensor? inputGradient, int c, Span<float> dz, Span<float> g)
+    // First trip: Σdz and Σdz·x̂, which give dβ, dγ and (times γ) the sums of g = γ·dz and g·x̂ that the
+    // normalisation's gradient needs. Second trip: dx = (1/σ)·(g − mean(g) − x̂·mean(g·x̂)) in training, g/σ at inference.
+    private void DifferentiateChannel(Tensor outputGradient, Tensor? inputGradient, int c, Span<float> dz)
     {
         int batch = outputGradient.Dim(0), plane = dz.Length, stride = Channels * plane;
         float gamma = _parameters[0].Value[c], inverseStd = Statistics.InverseStd(c);
         ReadOnlySpan<float> xHat = _normalised!.Span;
-        double sumG = 0, sumGx = 0;
-        float dGamma = 0, dBeta = 0;
+        double sumDz = 0, sumDzX = 0;
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
         {
-            ReadOnlySpan<float> dzPlane = ScaledGradient(outputGradient, offset, gamma, dz, g);
-            dBeta += TensorPrimitives.Sum(dzPlane);
-            dGamma += TensorPrimitives.Dot(dzPlane, xHat.Slice(offset, plane));
-            sumG += BatchNormalization.Sum(g);
-            sumGx += BatchNormalization.Dot(g, xHat.Slice(offset, plane));
+            var (planeDz, planeDzX) = SumAndDot(ActivationGradient(outputGradient, offset, dz), xHat.Slice(offset, plane));
+            sumDz += planeDz;
+            sumDzX += planeDzX;
         }
-        _parameters[0].Gradient[c] = dGamma;
-        _parameters[1].Gradient[c] = dBeta;
+        _parameters[0].Gradient[c] = (float)sumDzX;
+        _parameters[1].Gradient[c] = (float)sumDz;
         if (inputGradient is null) return;
         double m = (double)batch * plane;
-        float meanG = (float)(sumG / m), meanGx = (float)(sumGx / m);
+        // dx = a·dz + b·x̂ + k with a = γ/σ, b = −(γ/σ)·mean(dz·x̂), k = −(γ/σ)·mean(dz) (no batch terms at inference).
+        float a = gamma * inverseStd;
+        float b = Training ? (float)(-a * sumDzX / m) : 0f, k = Training ? (float)(-a * sumDz / m) : 0f;
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
+            Combine(ActivationGradient(outputGradient, offset, dz), xHat.Slice(offset, plane), a, b, k, inputGradient.Span.Slice(offset, plane));
+    }
+
+    // dz = f′·dy for one plane (dy itself without an activation).
+    private ReadOnlySpan<float> ActivationGradient(Tensor outputGradient, int offset, Span<float> dz)
+    {
+        ReadOnlySpan<float> dy = outputGradient.Span.Slice(offset, dz.Length);
+        if (Activation is null) return dy;
+        ReadOnlySpan<float> y = Output.Span.Slice(offset, dz.Length);
+        Activation.DifferentiateAt(y, y, dy, dz);
+        return dz;
+    }
+
+    // x̂ = (x − μ)·s and y = γ·x̂ + β (then max(y, 0) for ReLU), one vector loop per plane.
+    private static void NormaliseScaleShift(ReadOnlySpan<float> x, float mean, float inverseStd, float gamma, float beta, bool relu,
+        Span<float> xHat, Span<float> y)
+    {
+        int i = 0, width = Vector<float>.Count;
+        var (vm, vs, vg, vb) = (new Vector<float>(mean), new Vector<float>(inverseStd), new Vector<float>(gamma), new Vector<float>(beta));
+        for (; i <= x.Length - width; i += width)
         {
-            ScaledGradient(outputGradient, offset, gamma, dz, g);
-            Span<float> dx = inputGradient.Span.Slice(offset, plane);
-            if (Training) BatchNormalization.NormalisationGradient(g, xHat.Slice(offset, plane), meanG, meanGx, inverseStd, dx);
-            else TensorPrimitives.Multiply(g, inverseStd, dx);
+            var h = (new Vector<float>(x[i..]) - vm) * vs;
+            h.CopyTo(xHat[i..]);
+            var v = vg * h + vb;
+            (relu ? Vector.Max(v, Vector<float>.Zero) : v).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++)
+        {
+            xHat[i] = (x[i] - mean) * inverseStd;
+            float v = gamma * xHat[i] + beta;
+            y[i] = relu ? MathF.Max(v, 0f) : v;
         }
     }
 
-    // dz = f′·dy for one plane (dy itself without an activation) and g = γ·dz; returns dz.
-    private ReadOnlySpan<float> ScaledGradient(Tensor outputGradient, int offset, float gamma, Span<float> dz, Span<float> g)
+    // (Σ dz, Σ dz·x̂) over one plane.
+    private static (double Sum, double Dot) SumAndDot(ReadOnlySpan<float> dz, ReadOnlySpan<float> xHat)
     {
-        ReadOnlySpan<float> dy = outputGradient.Span.Slice(offset, dz.Length);
-        if (Activation is not null)
+        int i = 0, width = Vector<float>.Count;
+        Vector<float> sum = Vector<float>.Zero, dot = Vector<float>.Zero;
+        for (; i <= dz.Length - width; i += width)
         {
-            ReadOnlySpan<float> y = Output.Span.Slice(offset, dz.Length);
-            Activation.DifferentiateAt(y, y, dy, dz);
-            dy = dz;
+            var d = new Vector<float>(dz[i..]);
+            sum += d;
+            dot += d * new Vector<float>(xHat[i..]);
         }
-        TensorPrimitives.Multiply(dy, gamma, g);
-        return dy;
+        double s = Vector.Sum(sum), p = Vector.Sum(dot);
+        for (; i < dz.Length; i++)
+        {
+            s += dz[i];
+            p += (double)dz[i] * xHat[i];
+        }
+        return (s, p);
+    }
+
+    // dx = a·dz + b·x̂ + k over one plane.
+    private static void Combine(ReadOnlySpan<float> dz, ReadOnlySpan<float> xHat, float a, float b, float k, Span<float> dx)
+    {
+        int i = 0, width = Vector<float>.Count;
+        var (va, vb, vk) = (new Vector<float>(a), new Vector<float>(b), new Vector<float>(k));
+        for (; i <= dz.Length - width; i += width)
+            (va * new Vector<float>(dz[i..]) + vb * new Vector<float>(xHat[i..]) + vk).CopyTo(dx[i..]);
+        for (; i < dz.Length; i++) dx[i] = a * dz[i] + b * xHat[i] + k;
     }
 }
