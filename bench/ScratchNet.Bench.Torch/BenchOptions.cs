@@ -9,7 +9,7 @@ public sealed record BenchOptions
     public static IReadOnlyList<string> KnownModels { get; } = ["seed-cnn", "mlp", "fashion-cnn"];
 
     /// <summary>Models to train, by preset name.</summary>
-    public IReadOnlyList<string> Models { get; init; } = ["seed-cnn"];
+    public IReadOnlyList<string> Models { get; init; } = ["seed-cnn", "fashion-cnn"];
 
     /// <summary>Thread counts; each engine runs once per count, in its own process.</summary>
     public IReadOnlyList<int> Threads { get; init; } = [1, 2];
@@ -20,8 +20,17 @@ public sealed record BenchOptions
     /// <summary>Batches per timed run; null: <see cref="EpochsFraction"/> of the training set.</summary>
     public int? Batches { get; init; }
 
-    /// <summary>Fraction of an epoch per timed run, used when <see cref="Batches"/> is null.</summary>
-    public double EpochsFraction { get; init; } = 1.0;
+    /// <summary>Fraction of an epoch per timed run, used when <see cref="Batches"/> is null; null: the model's default.</summary>
+    public double? EpochsFraction { get; init; }
+
+    /// <summary>
+    /// A whole epoch for the small models; a third of one for fashion-cnn, whose epoch takes a minute or more per
+    /// engine and thread count (156 batches of 128 are still 20,000 images per timed run).
+    /// </summary>
+    public static double DefaultEpochsFraction(string model) => model == "fashion-cnn" ? 1.0 / 3 : 1.0;
+
+    /// <summary>Steps for the allocation figure when <see cref="AllocSteps"/> is null: 200, or 40 for fashion-cnn.</summary>
+    public static int DefaultAllocSteps(string model) => model == "fashion-cnn" ? 40 : 200;
 
     /// <summary>Timed runs per configuration; the table shows the best.</summary>
     public int Repeat { get; init; } = 3;
@@ -29,8 +38,8 @@ public sealed record BenchOptions
     /// <summary>Untimed training steps before the first timed run (JIT, buffers, thread pools).</summary>
     public int Warmup { get; init; } = 50;
 
-    /// <summary>Steps over which allocation per step is measured, after the timed runs.</summary>
-    public int AllocSteps { get; init; } = 200;
+    /// <summary>Steps over which allocation per step is measured, after the timed runs; null: the model's default.</summary>
+    public int? AllocSteps { get; init; }
 
     /// <summary>Images per step; null: the preset's (60 for seed-cnn and mlp, 128 for fashion-cnn).</summary>
     public int? BatchSize { get; init; }
@@ -47,15 +56,15 @@ public sealed record BenchOptions
     /// <summary>The usage text.</summary>
     public const string Usage = """
         Usage: ScratchNet.Bench.Torch [options]
-          --model NAMES           models, comma-separated: seed-cnn, mlp, fashion-cnn (default seed-cnn)
+          --model NAMES           models, comma-separated: seed-cnn, mlp, fashion-cnn (default seed-cnn,fashion-cnn)
           --threads LIST          thread counts, comma-separated (default 1,2)
           --engines LIST          scratchnet, torchsharp (default both, in that order)
-          --batches N             batches per timed run (default: one epoch at the preset's batch size:
-                                  1000 batches of 60 for seed-cnn and mlp, 469 of 128 for fashion-cnn)
+          --batches N             batches per timed run (default: one epoch at the preset's batch size,
+                                  1000 batches of 60, for seed-cnn and mlp; a third of one, 156 of 128, for fashion-cnn)
           --epochs-fraction F     instead of --batches: this fraction of an epoch per timed run
           --repeat R              timed runs per configuration; the table shows the best (default 3)
           --warmup N              untimed steps before timing (default 50)
-          --alloc-steps N         steps for ScratchNet's bytes-per-step measurement (default 200; 0 skips)
+          --alloc-steps N         steps for the bytes-per-step measurement (default 200, 40 for fashion-cnn; 0 skips)
           --batch-size N          images per step (default: the preset's, 60 or 128 for fashion-cnn)
           --seed N                seed of weights and batch order (default 1)
           --data DIR              IDX data folder (default: SCRATCHNET_DATA, then /usr/share/datasets/fashion-mnist)
@@ -102,10 +111,11 @@ public sealed record BenchOptions
         var args = new List<string>
         {
             "--child", "--model", model, "--engines", engine, "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--repeat", Str(Repeat), "--warmup", Str(Warmup), "--alloc-steps", Str(AllocSteps), "--seed", Str(Seed),
+            "--repeat", Str(Repeat), "--warmup", Str(Warmup), "--seed", Str(Seed),
         };
+        if (AllocSteps is int allocSteps) args.AddRange(["--alloc-steps", Str(allocSteps)]);
         if (Batches is int batches) args.AddRange(["--batches", Str(batches)]);
-        else args.AddRange(["--epochs-fraction", EpochsFraction.ToString("R", CultureInfo.InvariantCulture)]);
+        else if (EpochsFraction is double fraction) args.AddRange(["--epochs-fraction", fraction.ToString("R", CultureInfo.InvariantCulture)]);
         if (BatchSize is int batchSize) args.AddRange(["--batch-size", Str(batchSize)]);
         if (Data is not null) args.AddRange(["--data", Data]);
         return args;

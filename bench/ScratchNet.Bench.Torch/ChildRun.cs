@@ -35,7 +35,9 @@ public static class ChildRun
         var standardizer = Standardizer.Fit(train.Images);
         standardizer.ApplyInPlace(train.Images.Span);
         standardizer.ApplyInPlace(test.Images.Span);
-        int batches = options.Batches ?? Math.Max(1, (int)Math.Round(options.EpochsFraction * train.Count / batchSize));
+        double fraction = options.EpochsFraction ?? BenchOptions.DefaultEpochsFraction(model);
+        int batches = options.Batches ?? Math.Max(1, (int)Math.Round(fraction * train.Count / batchSize));
+        int allocSteps = options.AllocSteps ?? BenchOptions.DefaultAllocSteps(model);
         GC.Collect();
         long workingSetAfterLoad = CurrentWorkingSet();
 
@@ -84,20 +86,20 @@ public static class ChildRun
         // Allocation per step once warm (after evaluation's inference passes, warm up again first).
         // Counts managed allocations on all threads; libtorch's native allocations are not included.
         double? bytesPerStep = null;
-        if (options.AllocSteps > 0)
+        if (allocSteps > 0)
         {
             for (int i = 0; i < 20; i++) StepChecked(session, stream, out _);
             long before = GC.GetTotalAllocatedBytes(precise: true);
-            for (int i = 0; i < options.AllocSteps; i++) StepChecked(session, stream, out _);
-            double perStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / options.AllocSteps;
+            for (int i = 0; i < allocSteps; i++) StepChecked(session, stream, out _);
+            double perStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / allocSteps;
             bytesPerStep = perStep;
-            Log($"  managed allocation: {perStep:F1} bytes/step over {options.AllocSteps} steps");
+            Log($"  managed allocation: {perStep:F1} bytes/step over {allocSteps} steps");
         }
 
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         var result = new ChildResult(engine, model, threads, session.ReportedThreads, session.Version, batchSize, batches, rates,
-            lastLoss, testLoss, testAccuracy, trainedImages, workingSetAfterLoad, process.PeakWorkingSet64, bytesPerStep, options.AllocSteps);
+            lastLoss, testLoss, testAccuracy, trainedImages, workingSetAfterLoad, process.PeakWorkingSet64, bytesPerStep, allocSteps);
         Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result));
         return 0;
     }

@@ -40,8 +40,9 @@ public static class Report
         text.AppendLine("Ratio > 1: ScratchNet trains faster. Working sets are whole-process peaks (VmHWM) and include the " +
                         "standardised data set both hold (see 'after data load'). Test accuracy is on the 10,000 test images " +
                         "after warm-up and all timed runs" +
-                        (options.AllocSteps > 0
-                            ? $"; managed allocation counts the .NET heap on all threads (not libtorch's native memory), over {options.AllocSteps} warm steps."
+                        (results.Any(r => r.AllocSteps > 0)
+                            ? "; managed allocation counts the .NET heap on all threads (not libtorch's native memory), over " +
+                              string.Join(", ", results.Where(r => r.AllocSteps > 0).Select(r => $"{r.AllocSteps} ({r.Model})").Distinct()) + " warm steps."
                             : "."));
         Console.Write(text.ToString());
     }
