@@ -60,10 +60,10 @@ public sealed record ModelPreset(
     /// <summary>
     /// A strong small CNN: two blocks of two 3×3 convolutions (32 then 64 filters) each followed by batch
     /// norm and ReLU, 2×2 max pooling and dropout 0.25 per block, then Dense 128 with batch norm, ReLU and
-    /// dropout 0.5, and Dense 10. Adam 1e-3 with cosine decay, batch 128. For augmented training the
-    /// convolution blocks drop their dropout and the classifier's falls to 0.25: with shifts, flips and random
-    /// erasing on top of all the dropout the model underfits (train accuracy 0.930 under augmentation against
-    /// 0.938 on the test set after 30 epochs).
+    /// dropout 0.5, and Dense 10. Adam 1e-3 with cosine decay, batch 128. For augmented training the model has
+    /// no dropout: the augmentation regularises instead. With all the dropout on top of shifts and flips it
+    /// underfits (train accuracy 0.930 on augmented images against 0.938 on the test set after 30 epochs), and it
+    /// still does with dropout 0.25 before the classifier and random erasing (0.936 against 0.942 after 40).
     /// </summary>
     public static ModelPreset FashionCnn { get; } = new(
         "fashion-cnn", "2 blocks of 2 conv3x3+BN+ReLU (32, 64), maxpool, dropout; Dense 128+BN+ReLU, dropout; Dense 10",
@@ -72,7 +72,7 @@ public sealed record ModelPreset(
                new BatchNorm(activation: new ReLU()), new Dropout(0.5f), new Dense(10)],
         Optimizer: "adam", Schedule: "cosine",
         CreateAugmentedLayers: () => [.. ConvBlock(32, dropout: 0), .. ConvBlock(64, dropout: 0), new Flatten(), new Dense(128, bias: false),
-               new BatchNorm(activation: new ReLU()), new Dropout(0.25f), new Dense(10)]);
+               new BatchNorm(activation: new ReLU()), new Dense(10)]);
 
     /// <summary>Every preset, by name.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn];
