@@ -42,7 +42,7 @@ internal static class TrainCommand
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final test accuracy (and errors)" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this --out folder from its last checkpoint, with its settings" };
 
-        var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 30\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001")
+        var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 50\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001")
         {
             model, spec, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, finalLr, warmup, init, seed, data, limit,
             validation, patience, augment, evalEvery, threads, metrics, output, resume, quiet,

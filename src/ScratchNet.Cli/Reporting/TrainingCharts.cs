@@ -15,7 +15,7 @@ internal static class TrainingCharts
         Plot plot = NewPlot("Loss per epoch", "Loss");
         AddSeries(plot, epochs.Select(e => ((double)e.Epoch, (double?)e.TrainLoss)), "training (mean over the epoch)", Colors.C0);
         AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.ValidationLoss)), "validation", Colors.C1);
-        return Finish(plot, epochs);
+        return Finish(plot, epochs, Alignment.UpperRight); // losses fall to the right, leaving that corner free
     }
 
     /// <summary>Validation accuracy in percent against the epoch number.</summary>
@@ -25,7 +25,7 @@ internal static class TrainingCharts
             return Drawing.Placeholder("No epoch was evaluated, so there is no accuracy to show.");
         Plot plot = NewPlot("Accuracy per epoch", "Accuracy (%)");
         AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.ValidationAccuracy * 100)), "validation", Colors.C1);
-        return Finish(plot, epochs);
+        return Finish(plot, epochs, Alignment.LowerRight); // accuracy climbs to the right, leaving this corner free
     }
 
     private static Plot NewPlot(string title, string yLabel)
@@ -48,12 +48,12 @@ internal static class TrainingCharts
         series.MarkerSize = 7;
     }
 
-    private static byte[] Finish(Plot plot, IReadOnlyList<EpochResult> epochs)
+    private static byte[] Finish(Plot plot, IReadOnlyList<EpochResult> epochs, Alignment legend)
     {
         int first = epochs.Min(e => e.Epoch), last = epochs.Max(e => e.Epoch);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.SetLimitsX(first - 0.5, last + 0.5);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 }
