@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace ScratchNet.Operations;
@@ -96,14 +97,11 @@ public sealed class DropoutOperation : Operation, IStochastic
         var generator = Kernels.SplitMix64.At(seed, start / 2);
         generator.NextSingles(mask);
         // u is uniform in [0, 1): P(u ≥ rate) = 1 − rate.
-        var keep = new System.Numerics.Vector<float>(1f / (1f - Rate));
-        var rate = new System.Numerics.Vector<float>(Rate);
-        int i = 0, width = System.Numerics.Vector<float>.Count;
+        float keep = 1f / (1f - Rate);
+        var (keepVector, rateVector) = (new Vector<float>(keep), new Vector<float>(Rate));
+        int i = 0, width = Vector<float>.Count;
         for (; i <= mask.Length - width; i += width)
-        {
-            var u = new System.Numerics.Vector<float>(mask[i..]);
-            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThanOrEqual(u, rate), keep, System.Numerics.Vector<float>.Zero).CopyTo(mask[i..]);
-        }
-        for (; i < mask.Length; i++) mask[i] = mask[i] >= Rate ? keep[0] : 0f;
+            Vector.ConditionalSelect(Vector.GreaterThanOrEqual(new Vector<float>(mask[i..]), rateVector), keepVector, Vector<float>.Zero).CopyTo(mask[i..]);
+        for (; i < mask.Length; i++) mask[i] = mask[i] >= Rate ? keep : 0f;
     }
 }
