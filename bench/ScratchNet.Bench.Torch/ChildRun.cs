@@ -33,8 +33,8 @@ public static class ChildRun
         // Load once, standardise in place with the raw training set's statistics (no second copy).
         var (train, test) = IdxDatasetLoader.LoadFolder(DataLocator.Locate(options.Data));
         var standardizer = Standardizer.Fit(train.Images);
-        standardizer.ApplyInPlace(train.Images.Span);
-        standardizer.ApplyInPlace(test.Images.Span);
+        standardizer.ApplyInPlace(train.Images);
+        standardizer.ApplyInPlace(test.Images);
         double fraction = options.EpochsFraction ?? BenchOptions.DefaultEpochsFraction(model);
         int batches = options.Batches ?? Math.Max(1, (int)Math.Round(fraction * train.Count / batchSize));
         int allocSteps = options.AllocSteps ?? BenchOptions.DefaultAllocSteps(model);

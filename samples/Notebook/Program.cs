@@ -80,7 +80,7 @@ if (limit > 0) rawTrain = rawTrain.Take(limit);
 Standardizer standardizer = Standardizer.Fit(rawTrain.Images);   // statistics of the raw training images only
 ImageDataset train = standardizer.Apply(rawTrain), test = standardizer.Apply(rawTest);
 Console.WriteLine($"In [4]  data from {folder}: {train.Count} training and {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}");
-Console.WriteLine($"        standardised with the training set's mean {standardizer.Mean:F3} and std {standardizer.Std:F3}");
+Console.WriteLine($"        standardised with the training set's mean {standardizer.Mean[0]:F3} and std {standardizer.Std[0]:F3}");
 
 // One-hot labels: the notebook built train_labels and test_labels with a Python loop. ScratchNet keeps
 // the labels as class indices (train.Labels) and the trainer writes the one-hot rows of each batch itself

@@ -62,7 +62,7 @@ internal static class PredictCommand
             float[] pixels = LoadGrey(files[i], height, width);
             if (invert)
                 for (int p = 0; p < pixels.Length; p++) pixels[p] = 255f - pixels[p];
-            normalization.ApplyInPlace(pixels);
+            normalization.ApplyInPlace(pixels, height * width);
             pixels.CopyTo(batch.Span.Slice(i * pixels.Length, pixels.Length));
         }
         Tensor logits = network.Predict(batch);

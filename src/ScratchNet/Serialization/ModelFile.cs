@@ -13,7 +13,7 @@ namespace ScratchNet.Serialization;
 /// holds everything needed to use the model again:
 /// <c>format</c> ("scratchnet-model"), <c>format_version</c>, <c>architecture</c> (a <see cref="ModelSpec"/> JSON),
 /// <c>input_shape</c> (JSON array, one sample), <c>seed</c>, and when known <c>normalization</c>
-/// ({"mean", "std"}), <c>class_names</c> (JSON array) and <c>training</c> (free-form JSON settings).
+/// ({"mean": [per channel], "std": [per channel]}), <c>class_names</c> (JSON array) and <c>training</c> (free-form JSON settings).
 /// </summary>
 public static class ModelFile
 {
@@ -46,7 +46,7 @@ public static class ModelFile
             ["seed"] = network.Seed.ToString(CultureInfo.InvariantCulture),
         };
         if (network.Normalization is { } n)
-            metadata["normalization"] = JsonSerializer.Serialize(new Dictionary<string, float> { ["mean"] = n.Mean, ["std"] = n.Std });
+            metadata["normalization"] = JsonSerializer.Serialize(new Dictionary<string, IReadOnlyList<float>> { ["mean"] = n.Mean, ["std"] = n.Std });
         if (network.ClassNames is { } names) metadata["class_names"] = JsonSerializer.Serialize(names);
         if (trainingSettings is not null) metadata["training"] = JsonSerializer.Serialize(trainingSettings);
         foreach (var (key, value) in extraMetadata) metadata[key] = value;
@@ -110,14 +110,38 @@ public static class ModelFile
         LoadWeights(network, tensors, path);
         if (metadata.TryGetValue("normalization", out string? normalization))
         {
-            var stats = ParseJson<Dictionary<string, float>>(path, "normalization", normalization);
-            if (!stats.TryGetValue("mean", out float mean) || !stats.TryGetValue("std", out float std) || !float.IsFinite(mean) || !(std > 0))
-                throw new ModelFileException(path, "its normalization entry needs a finite 'mean' and a positive 'std'.");
-            network.Normalization = new Standardizer(mean, std);
+            Standardizer standardizer = ParseNormalization(path, normalization);
+            if (inputShape.Length == 3 && standardizer.Channels != inputShape[0])
+                throw new ModelFileException(path, $"its normalization has {standardizer.Channels} channel(s) but its input shape {Tensor.FormatShape(inputShape)} has {inputShape[0]}.");
+            network.Normalization = standardizer;
         }
         if (metadata.TryGetValue("class_names", out string? classNames))
             network.ClassNames = ParseJson<string[]>(path, "class_names", classNames);
         return (network, metadata, extras);
+    }
+
+    // {"mean": [m0, …], "std": [s0, …]}, one entry per channel; files of format version 1 before colour hold single numbers.
+    private static Standardizer ParseNormalization(string path, string json)
+    {
+        var stats = ParseJson<Dictionary<string, JsonElement>>(path, "normalization", json);
+        static float[]? Values(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Number => [e.GetSingle()],
+            JsonValueKind.Array when e.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number) => e.EnumerateArray().Select(v => v.GetSingle()).ToArray(),
+            _ => null,
+        };
+        float[]? mean = stats.TryGetValue("mean", out JsonElement m) ? Values(m) : null;
+        float[]? std = stats.TryGetValue("std", out JsonElement s) ? Values(s) : null;
+        if (mean is null || std is null)
+            throw new ModelFileException(path, "its normalization entry needs a 'mean' and a 'std', each a number or a list of numbers (one per channel).");
+        try
+        {
+            return new Standardizer(mean, std);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException(path, $"its normalization entry is not usable: {e.Message}", e);
+        }
     }
 
     private static void LoadWeights(NeuralNetwork network, IReadOnlyDictionary<string, Tensor> tensors, string path)

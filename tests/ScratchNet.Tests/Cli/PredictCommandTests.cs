@@ -13,7 +13,7 @@ public sealed class PredictCommandTests
     private static double[] InProcess(NeuralNetwork network, byte[] pixels)
     {
         float[] values = pixels.Select(b => (float)b).ToArray();
-        network.Normalization!.ApplyInPlace(values);
+        network.Normalization!.ApplyInPlace(values, 28 * 28);
         Tensor logits = network.Predict(new Tensor(values, 1, 1, 28, 28));
         return PredictCommand.Softmax(logits.Span);
     }

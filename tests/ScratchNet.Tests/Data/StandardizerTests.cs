@@ -9,8 +9,46 @@ public sealed class StandardizerTests
     {
         var standardizer = Standardizer.Fit(Tensor.FromArray([1, 2, 3, 4, 5, 6, 7, 8], 2, 1, 2, 2));
 
-        Assert.Equal(4.5f, standardizer.Mean, 1e-6f);
-        Assert.Equal(MathF.Sqrt(5.25f), standardizer.Std, 1e-6f); // Population variance of 1..8 is 63/12.
+        Assert.Equal(4.5f, standardizer.Mean[0], 1e-6f);
+        Assert.Equal(MathF.Sqrt(5.25f), standardizer.Std[0], 1e-6f); // Population variance of 1..8 is 63/12.
+    }
+
+    [Fact]
+    public void Fit_MeasuresEachChannelOnItsOwn()
+    {
+        // Two RGB-like images of 2 pixels, channels [0..1], [10..11], [100..101] + image offset.
+        float[] values = [0, 1, 10, 11, 100, 101, 2, 3, 12, 13, 102, 103];
+        var standardizer = Standardizer.Fit(Tensor.FromArray(values, 2, 3, 1, 2));
+
+        Assert.Equal([1.5f, 11.5f, 101.5f], standardizer.Mean);
+        Assert.All(standardizer.Std, s => Assert.Equal(MathF.Sqrt(1.25f), s, 1e-6f)); // Values 0..3 around 1.5.
+        var images = Tensor.FromArray(values, 2, 3, 1, 2);
+        standardizer.ApplyInPlace(images);
+        for (int c = 0; c < 3; c++)
+        {
+            float[] plane = [images[2 * c], images[2 * c + 1], images[6 + 2 * c], images[6 + 2 * c + 1]];
+            Assert.Equal(0f, plane.Sum(), 1e-5f);
+        }
+    }
+
+    [Theory]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(0f)]
+    [InlineData(-1f)]
+    [InlineData(float.NaN)]
+    [InlineData(1e-45f)] // denormal: its reciprocal is infinite
+    public void Constructor_RefusesAStdThatCannotDivide(float std)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Standardizer(0f, std));
+        Assert.Contains("std of channel 0", e.Message);
+    }
+
+    [Fact]
+    public void Fit_OfAConstantChannel_DividesByOne()
+    {
+        var standardizer = Standardizer.Fit(Tensor.FromArray([5, 5, 5, 5], 1, 1, 2, 2));
+        Assert.Equal(5f, standardizer.Mean[0]);
+        Assert.Equal(1f, standardizer.Std[0]);
     }
 
     [Fact]
