@@ -17,23 +17,24 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (saved by NeuralNetwork.Save: weights, architecture, normalisation, class names)", Required = true };
-        var data = new Option<string?>("--data") { Description = $"Folder with the four IDX files; the test set is used (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})" };
+        var data = new DataOptions($"The data, in any layout train takes; its test set is used (default: the IDX files in ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})");
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
 
         var command = new Command("evaluate",
             "Evaluate a saved model on the test set: accuracy, loss (computed as during training), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
-            "Precision is reported as 0 for a class that is never predicted.\n\n" +
+            "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
         {
-            modelFile, data, metrics, threads,
+            modelFile, metrics, threads,
         };
-        command.SetAction(result => Run(result.GetValue(modelFile)!, result.GetValue(data), result.GetValue(metrics), result.GetValue(threads)));
+        data.AddTo(command);
+        command.SetAction(result => Run(result.GetValue(modelFile)!, data.Read(result), result.GetValue(metrics), result.GetValue(threads)));
         return command;
     }
 
-    private static int Run(string modelPath, string? dataDirectory, string? metricsPath, int threads)
+    private static int Run(string modelPath, DataArguments data, string? metricsPath, int threads)
     {
         if (metricsPath is not null) CliSupport.EnsureWritable(metricsPath, "--metrics");
         NeuralNetwork network = CliSupport.LoadModel(modelPath);
@@ -47,14 +48,25 @@ internal static class EvaluateCommand
             int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; evaluate needs one score per class."),
         };
 
-        string folder = DataLocator.Locate(dataDirectory);
-        var (_, rawTest) = IdxDatasetLoader.LoadFolder(folder, network.ClassNames is { Count: > 0 } names ? names : null);
-        if (!rawTest.ImageShape.SequenceEqual(inputShape))
-            throw new DataFormatException(folder,
-                $"its test images are {CliSupport.FormatShape(rawTest.ImageShape)} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
-                "evaluate it on data of the size it was trained on.");
+        TrainTestSources sources = data.Open(seed: 1, threads);
+        string folder = sources.Description.Location;
+        // Class names that come from the data (folder names) must be the model's, in the same order.
+        if (sources.Description.Layout == DataLayout.ImageFolder && network.ClassNames is { Count: > 0 } modelClasses
+            && !modelClasses.SequenceEqual(sources.Test.ClassNames))
+            throw DataError(folder,
+                $"its classes ({string.Join(", ", sources.Test.ClassNames)}) are not the model's ({string.Join(", ", modelClasses)}), in that order; " +
+                "evaluate the model on data with the class folders it was trained on.");
+        if (!sources.Test.ImageShape.SequenceEqual(inputShape))
+            throw DataError(folder,
+                $"its test images are {CliSupport.FormatShape(sources.Test.ImageShape.ToArray())} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
+                $"evaluate it on data of the size it was trained on, or convert on loading with --channels {inputShape[0]} --image-size {inputShape[1]},{inputShape[2]}.");
+        var skipped = data.SkipBadImages ? new List<string>() : null;
+        ImageDataset rawTest = sources.Test.ToDataset(threads, skipped);
+        if (rawTest.ClassCount <= (network.ClassNames?.Count ?? 0) && network.ClassNames is { } names && sources.Description.Layout != DataLayout.ImageFolder)
+            rawTest = new ImageDataset(rawTest.Images, rawTest.Labels, names); // the model's names for numbered classes
+        foreach (string file in sources.Description.SkippedFiles.Concat(skipped ?? [])) Console.WriteLine($"skipped  {file}");
         if (rawTest.ClassCount > outputs)
-            throw new DataFormatException(folder, $"the data has {rawTest.ClassCount} classes but the model has {outputs} outputs.");
+            throw DataError(folder, $"the data has {rawTest.ClassCount} classes but the model has {outputs} outputs.");
         IReadOnlyList<string> classNames = network.ClassNames is { Count: > 0 } n2 && n2.Count == outputs ? n2
             : Enumerable.Range(0, outputs).Select(i => i < rawTest.ClassCount ? rawTest.ClassNames[i] : i.ToString()).ToArray();
         ImageDataset test = normalization.Apply(rawTest);
@@ -97,6 +109,10 @@ internal static class EvaluateCommand
         }
         return ExitCodes.Success;
     }
+
+    // The data as a whole disagrees with the model: a folder is named as a folder, a CSV file as a file.
+    private static DataFormatException DataError(string location, string problem) =>
+        Directory.Exists(location) ? DataFormatException.ForFolder(location, problem) : new DataFormatException(location, problem);
 
     // Counts (true class, predicted class) pairs; the prediction is the largest output, as in Evaluation.
     private static int[,] Confusion(NeuralNetwork network, ImageDataset test, int outputs)

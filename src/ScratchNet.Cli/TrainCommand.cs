@@ -30,7 +30,7 @@ internal static class TrainCommand
         var init = new Option<string>("--init") { Description = "Weight initialisation: glorot, he, or standard (the notebook's unscaled N(0,1))", DefaultValueFactory = _ => "glorot" }
             .OneOf("glorot", "he", "standard");
         var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling, dropout and augmentation", DefaultValueFactory = _ => 1 };
-        var data = new Option<string?>("--data") { Description = $"Folder with the four IDX files (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})" };
+        var data = new DataOptions($"The data: a folder or CSV file in any layout below (default: the IDX files in ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})");
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" }.Positive();
         var validation = new Option<int?>("--validation") { Description = "Hold out N training images for validation (model selection); the test set is then used only for the final figure" }.Positive();
         var patience = new Option<int?>("--patience") { Description = "Early stopping: stop after N evaluations without a better validation accuracy and keep the best weights (needs --validation)" }.Positive();
@@ -42,11 +42,12 @@ internal static class TrainCommand
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final test accuracy (and errors)" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this --out folder from its last checkpoint, with its settings" };
 
-        var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 50\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001")
+        var command = new Command("train", "Train a model on Fashion-MNIST, or on your own images.\n\n" + DataOptions.Layouts + "\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 50\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001\n  scratchnet train --data photos/ --image-size 64,64 --model fashion-cnn\n  scratchnet train --data train.csv --test-data test.csv")
         {
-            model, spec, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, finalLr, warmup, init, seed, data, limit,
+            model, spec, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, finalLr, warmup, init, seed, limit,
             validation, patience, augment, evalEvery, threads, metrics, output, resume, quiet,
         };
+        data.AddTo(command);
         command.SetAction(result =>
         {
             if (result.GetValue(resume) is { } folder)
@@ -79,7 +80,7 @@ internal static class TrainCommand
                 result.GetValue(warmup) ?? 0,
                 Enum.Parse<WeightInit>(result.GetValue(init)!, ignoreCase: true),
                 result.GetValue(seed),
-                result.GetValue(data),
+                data.Read(result),
                 result.GetValue(limit),
                 result.GetValue(validation),
                 result.GetValue(patience),
@@ -94,6 +95,16 @@ internal static class TrainCommand
     }
 
     private const string CheckpointFile = "checkpoint.safetensors", ModelFileName = "model.safetensors";
+
+    // Hidden and non-image files passed over, and bad images left out with --skip-bad-images: counted, and each bad one listed.
+    private static void ReportIgnoredFiles(TrainingOutput console, DataDescription description, List<string>? skippedOnRead)
+    {
+        if (description.IgnoredFiles > 0) console.Info("ignored", $"{description.IgnoredFiles:N0} hidden or non-image files");
+        string[] skipped = [.. description.SkippedFiles, .. skippedOnRead ?? []];
+        if (skipped.Length == 0) return;
+        console.Info("skipped", $"{skipped.Length:N0} bad images (--skip-bad-images):");
+        foreach (string file in skipped) console.Info("skipped", file);
+    }
 
     private static int Resume(string folder, string? metrics, TrainingOutput console)
     {
@@ -111,11 +122,15 @@ internal static class TrainCommand
         if (s.Metrics is not null) CliSupport.EnsureWritable(s.Metrics, "--metrics");
         string? modelPath = s.Out is null ? null : Path.Combine(s.Out, ModelFileName);
         if (modelPath is not null) CliSupport.EnsureWritable(modelPath, "--out");
-        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork();
 
-        string folder = DataLocator.Locate(s.Data);
-        var (rawTrain, rawTest) = IdxDatasetLoader.LoadFolder(folder);
-        if (s.Limit is { } limit) rawTrain = rawTrain.Take(limit);
+        TrainTestSources sources = s.Data.Open(s.Seed, s.Threads);
+        var skipped = s.Data.SkipBadImages ? new List<string>() : null;
+        // --limit keeps the first N training images: only those are decoded.
+        IImageSource trainSource = s.Limit is { } limit && limit < sources.Train.Count
+            ? new ImageSourceSubset(sources.Train, Enumerable.Range(0, limit).ToArray()) : sources.Train;
+        ImageDataset rawTrain = trainSource.ToDataset(s.Threads, skipped), rawTest = sources.Test.ToDataset(s.Threads, skipped);
+        ReportIgnoredFiles(console, sources.Description, skipped);
+        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork(rawTrain.ClassCount);
         ImageDataset? rawValidation = null;
         if (s.Validation is { } held)
         {
@@ -132,6 +147,9 @@ internal static class TrainCommand
         network.Normalization = standardizer;
         network.ClassNames = train.ClassNames;
         network.Build(train.ImageShape);
+        if (CliSupport.OutputShapes(network.Layers, train.ImageShape)[^1] is not [int outputs] || outputs != train.ClassCount)
+            throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(CliSupport.OutputShapes(network.Layers, train.ImageShape)[^1])} " +
+                                     $"but the data has {train.ClassCount} classes; the last layer needs one output per class.");
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is { } r) optimizer.LoadState(r.OptimizerState, network.Parameters);
         int batchesPerEpoch = (train.Count + s.BatchSize - 1) / s.BatchSize;
@@ -146,7 +164,7 @@ internal static class TrainCommand
         var trainer = new Trainer(network, optimizer);
 
         string validationText = validation is null ? "validation on the test set, as in the notebook" : $"{validation.Count} held out for validation";
-        console.Info("data", $"{folder}: {train.Count} training images ({validationText}), {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}, {train.ClassCount} classes");
+        console.Info("data", $"{sources.Description.Location} ({sources.Description.LayoutName}): {train.Count} training images ({validationText}), {test.Count} test images of {Tensor.FormatShape(train.ImageShape)}, {train.ClassCount} classes");
         console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
         string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
         string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";

@@ -10,12 +10,12 @@ namespace ScratchNet.Cli;
 internal sealed record TrainSettings(
     string ModelName, ModelPreset? Preset, string? SpecPath, int Epochs, int BatchSize, string Optimizer, float LearningRate,
     float Momentum, float WeightDecay, string Schedule, float FinalLearningRate, int WarmupEpochs, WeightInit Init, int Seed,
-    string? Data, int? Limit, int? Validation, int? Patience, bool Augment, int EvalEvery, int Threads, string? Metrics, string? Out)
+    DataArguments Data, int? Limit, int? Validation, int? Patience, bool Augment, int EvalEvery, int Threads, string? Metrics, string? Out)
 {
-    /// <summary>Creates the untrained network: the preset's layers, or those of the specification file.</summary>
-    public NeuralNetwork CreateNetwork()
+    /// <summary>Creates the untrained network: the preset's layers with one output per class, or those of the specification file.</summary>
+    public NeuralNetwork CreateNetwork(int classes)
     {
-        if (Preset is not null) return Preset.CreateNetwork(Init, Seed, Augment);
+        if (Preset is not null) return Preset.CreateNetwork(Init, Seed, Augment, classes);
         string json;
         try
         {
@@ -31,29 +31,33 @@ internal sealed record TrainSettings(
     }
 
     /// <summary>The settings as text, for the model file and the report.</summary>
-    public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Describe()
     {
-        ["model"] = ModelName,
-        ["epochs"] = Epochs.ToString(),
-        ["batch_size"] = BatchSize.ToString(),
-        ["optimizer"] = Optimizer,
-        ["lr"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["momentum"] = Momentum.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["weight_decay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["schedule"] = Schedule,
-        ["final_lr"] = FinalLearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["warmup_epochs"] = WarmupEpochs.ToString(),
-        ["init"] = Init.ToString().ToLowerInvariant(),
-        ["seed"] = Seed.ToString(),
-        ["limit"] = Limit?.ToString() ?? "",
-        ["validation"] = Validation?.ToString() ?? "",
-        ["patience"] = Patience?.ToString() ?? "",
-        ["augment"] = Augment ? "true" : "false",
-        ["threads"] = Threads.ToString(),
-        ["eval_every"] = EvalEvery.ToString(),
-        ["data"] = Data ?? "",
-        ["spec"] = SpecPath ?? "",
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["model"] = ModelName,
+            ["epochs"] = Epochs.ToString(),
+            ["batch_size"] = BatchSize.ToString(),
+            ["optimizer"] = Optimizer,
+            ["lr"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["momentum"] = Momentum.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["weight_decay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["schedule"] = Schedule,
+            ["final_lr"] = FinalLearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["warmup_epochs"] = WarmupEpochs.ToString(),
+            ["init"] = Init.ToString().ToLowerInvariant(),
+            ["seed"] = Seed.ToString(),
+            ["limit"] = Limit?.ToString() ?? "",
+            ["validation"] = Validation?.ToString() ?? "",
+            ["patience"] = Patience?.ToString() ?? "",
+            ["augment"] = Augment ? "true" : "false",
+            ["threads"] = Threads.ToString(),
+            ["eval_every"] = EvalEvery.ToString(),
+            ["spec"] = SpecPath ?? "",
+        };
+        Data.Describe(settings);
+        return settings;
+    }
 
     /// <summary>The settings a checkpoint recorded with <see cref="Describe"/>, writing into <paramref name="outDirectory"/>.</summary>
     public static TrainSettings FromDescription(IReadOnlyDictionary<string, string> d, string outDirectory, string? metrics)
@@ -68,7 +72,7 @@ internal sealed record TrainSettings(
             OptionalInt("epochs")!.Value, OptionalInt("batch_size")!.Value, Get("optimizer"), Float("lr"), Float("momentum"),
             Float("weight_decay"), Get("schedule"), Float("final_lr"), OptionalInt("warmup_epochs")!.Value,
             Enum.Parse<WeightInit>(Get("init"), ignoreCase: true), OptionalInt("seed")!.Value,
-            Get("data") is { Length: > 0 } data ? data : null, OptionalInt("limit"), OptionalInt("validation"), OptionalInt("patience"),
+            DataArguments.FromDescription(d), OptionalInt("limit"), OptionalInt("validation"), OptionalInt("patience"),
             Get("augment") == "true", OptionalInt("eval_every")!.Value, OptionalInt("threads")!.Value, metrics, outDirectory);
     }
 }

@@ -93,11 +93,15 @@ public sealed record ModelPreset(
 
     /// <summary>
     /// Creates the network with softmax cross-entropy, weights drawn with <paramref name="init"/> from
-    /// <paramref name="seed"/>; with <paramref name="augmented"/>, the layers meant for augmented training.
+    /// <paramref name="seed"/>; with <paramref name="augmented"/>, the layers meant for augmented training. The last
+    /// layer (Dense) has <paramref name="classes"/> outputs: 10 as for Fashion-MNIST, or one per class of other data.
     /// </summary>
-    public NeuralNetwork CreateNetwork(WeightInit init = WeightInit.Glorot, int seed = 1, bool augmented = false)
+    public NeuralNetwork CreateNetwork(WeightInit init = WeightInit.Glorot, int seed = 1, bool augmented = false, int classes = 10)
     {
-        IReadOnlyList<Layer> layers = (augmented ? CreateAugmentedLayers ?? CreateLayers : CreateLayers)();
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        List<Layer> layers = [.. (augmented ? CreateAugmentedLayers ?? CreateLayers : CreateLayers)()];
+        if (layers[^1] is Dense last && last.Neurons != classes)
+            layers[^1] = new Dense(classes, last.Activation, last.HasBias);
         foreach (Layer layer in layers) layer.WeightInit = init;
         return new NeuralNetwork(layers, new SoftmaxCrossEntropy(), seed);
     }

@@ -41,7 +41,11 @@ public sealed class CommandLineTests
     [InlineData("--momentum", "1", "--momentum", 2)]
     [InlineData("--init", "zeros", "--init", 2)]
     [InlineData("--threads", "0", "--threads", 2)]
-    [InlineData("--data", "/no/such/folder", "apt-get install dataset-fashion-mnist", 1)]
+    [InlineData("--data", "/no/such/folder", "apt-get install dataset-fashion-mnist", 2)]
+    [InlineData("--image-size", "28,x", "--image-size", 2)]
+    [InlineData("--image-size", "0,28", "--image-size", 2)]
+    [InlineData("--channels", "2", "--channels", 2)]
+    [InlineData("--test-fraction", "1", "--test-fraction", 2)]
     public void Train_BadArgument_PrintsOneClearLineAndFails(string option, string value, string expected, int exitCode)
     {
         var (code, _, error) = Run("train", option, value);
