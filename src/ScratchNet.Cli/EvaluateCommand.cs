@@ -19,6 +19,7 @@ internal static class EvaluateCommand
         var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (saved by NeuralNetwork.Save: weights, architecture, normalisation, class names)", Required = true };
         var data = new DataOptions($"The data, in any layout train takes; its test set is used (default: the IDX files in ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})");
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
+        var seed = new Option<int>("--seed") { Description = "With --test-fraction: the --seed the model was trained with, so that the same images form the test set", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
 
         var command = new Command("evaluate",
@@ -27,14 +28,14 @@ internal static class EvaluateCommand
             "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
         {
-            modelFile, metrics, threads,
+            modelFile, metrics, seed, threads,
         };
         data.AddTo(command);
-        command.SetAction(result => Run(result.GetValue(modelFile)!, data.Read(result), result.GetValue(metrics), result.GetValue(threads)));
+        command.SetAction(result => Run(result.GetValue(modelFile)!, data.Read(result), result.GetValue(metrics), result.GetValue(seed), result.GetValue(threads)));
         return command;
     }
 
-    private static int Run(string modelPath, DataArguments data, string? metricsPath, int threads)
+    private static int Run(string modelPath, DataArguments data, string? metricsPath, int seed, int threads)
     {
         if (metricsPath is not null) CliSupport.EnsureWritable(metricsPath, "--metrics");
         NeuralNetwork network = CliSupport.LoadModel(modelPath);
@@ -48,7 +49,7 @@ internal static class EvaluateCommand
             int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; evaluate needs one score per class."),
         };
 
-        TrainTestSources sources = data.Open(seed: 1, threads);
+        TrainTestSources sources = data.Open(seed, threads);
         string folder = sources.Description.Location;
         // Class names that come from the data (folder names) must be the model's, in the same order.
         if (sources.Description.Layout == DataLayout.ImageFolder && network.ClassNames is { Count: > 0 } modelClasses

@@ -49,6 +49,22 @@ public sealed class DataOptionsTests : IDisposable
     }
 
     [Fact]
+    public void ModelAndDataThatDisagree_AreRefused()
+    {
+        string photos = ColourFolder(), run = _folder.File("run");
+        AssertSuccess(Run("train", "--data", photos, "--test-fraction", "0.25", "--epochs", "1", "--model", "mlp", "--out", run, "--quiet"));
+        Directory.Move(Path.Combine(photos, "red"), Path.Combine(photos, "crimson"));
+
+        var evaluate = Run("evaluate", "--model-file", Path.Combine(run, "model.safetensors"), "--data", photos, "--test-fraction", "0.25");
+        AssertOneError(evaluate, 2, "its classes (blue, crimson) are not the model's (blue, red)");
+
+        string spec = _folder.File("ten.json");
+        File.WriteAllText(spec, "{\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": 10}]}");
+        var train = Run("train", "--spec", spec, "--data", photos, "--test-fraction", "0.25", "--epochs", "1");
+        AssertOneError(train, 2, "the data has 2 classes; the last layer needs one output per class");
+    }
+
+    [Fact]
     public void Datasets_DescribesAnyLayout()
     {
         string photos = ColourFolder();
