@@ -191,32 +191,12 @@ public static class ImageDecoder
         }
     }
 
-    // A dedicated thread, waited for with a time limit: a decoder that does not finish is left behind and the file counts as damaged.
+    // On a worker thread with a time limit: a decoder that does not finish is left behind and the file counts as damaged.
     private static ImageResult? WithTimeout(byte[] bytes, string path)
     {
-        ImageResult? result = null;
-        Exception? error = null;
-        var done = new ManualResetEventSlim(); // not disposed on a timeout: the thread left behind still sets it
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = Run(bytes, path);
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-            finally
-            {
-                done.Set();
-            }
-        }, maxStackSize: 1024 * 1024) { IsBackground = true, Name = "jpeg decoder" };
-        thread.Start();
-        if (!done.Wait(DecodeTimeout))
+        ImageResult? result = DecodeWorkers.Run(() => Run(bytes, path), DecodeTimeout, out bool timedOut);
+        if (timedOut)
             throw new DataFormatException(path, $"the decoder did not finish within {DecodeTimeout.TotalSeconds:F0} s; the file is probably damaged or truncated.");
-        done.Dispose();
-        if (error is not null) throw error is DataFormatException ? error : new DataFormatException(path, error.Message, error);
         return result;
     }
 

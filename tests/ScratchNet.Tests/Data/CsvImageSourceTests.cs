@@ -16,13 +16,6 @@ public sealed class CsvImageSourceTests : IDisposable
         return path;
     }
 
-    private static float[] ReadImage(IImageSource source, int index)
-    {
-        var values = new float[source.ImageShape[0] * source.ImageShape[1] * source.ImageShape[2]];
-        source.Read(index, values);
-        return values;
-    }
-
     [Fact]
     public void SquareGreyRows_WithOrWithoutHeader_LoadInOrder()
     {
@@ -35,7 +28,7 @@ public sealed class CsvImageSourceTests : IDisposable
         Assert.Equal([1, 2, 2], data.Train.ImageShape);
         Assert.Equal(["0", "1", "2"], data.Train.ClassNames);
         Assert.Equal([1, 0, 2], data.Train.Labels);
-        Assert.Equal([0f, 10f, 20f, 255f], ReadImage(data.Train, 0));
+        Assert.Equal([0f, 10f, 20f, 255f], data.Train.ReadImage(0));
         Assert.Equal([2, 0], data.Test.Labels);
         Assert.EndsWith("train.csv, line 3", data.Train.Describe(1));
     }
@@ -59,12 +52,12 @@ public sealed class CsvImageSourceTests : IDisposable
 
         TrainTestSources data = DataSources.Open(train, train, new DataSourceOptions { ImageSize = (2, 3) });
         Assert.Equal([1, 2, 3], data.Train.ImageShape);
-        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], ReadImage(data.Train, 0));
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], data.Train.ReadImage(0));
 
         string square = Csv("square.csv", "0,0,4,8,12");
         TrainTestSources resized = DataSources.Open(square, square, new DataSourceOptions { ImageSize = (1, 1), Channels = 3 });
         Assert.Equal([3, 1, 1], resized.Train.ImageShape);
-        Assert.Equal([6f, 6f, 6f], ReadImage(resized.Train, 0));
+        Assert.Equal([6f, 6f, 6f], resized.Train.ReadImage(0));
     }
 
     [Theory]

@@ -13,13 +13,6 @@ public sealed class ImageFolderTests : IDisposable
     private string Grey(string relative, byte value, int height = 4, int width = 5) =>
         ImageFiles.Png(_folder.File(relative), Enumerable.Repeat(value, height * width).ToArray(), 1, height, width);
 
-    private static float[] ReadImage(IImageSource source, int index)
-    {
-        var values = new float[source.ImageShape[0] * source.ImageShape[1] * source.ImageShape[2]];
-        source.Read(index, values);
-        return values;
-    }
-
     [Fact]
     public void TrainAndTestFolders_GiveSortedClassesLabelsAndCounts()
     {
@@ -36,7 +29,7 @@ public sealed class ImageFolderTests : IDisposable
         Assert.Equal(["B-upper", "a-bag", "b-shoe"], data.Train.ClassNames); // ordinal: capitals first
         Assert.Equal([0, 1, 2, 2], data.Train.Labels);
         Assert.Equal([1, 4, 5], data.Train.ImageShape);
-        Assert.Equal(Enumerable.Repeat(20f, 20), ReadImage(data.Train, 3));
+        Assert.Equal(Enumerable.Repeat(20f, 20), data.Train.ReadImage(3));
         Assert.EndsWith("2.png", data.Train.Describe(3));
         Assert.Equal(DataLayout.ImageFolder, data.Description.Layout);
         Assert.Equal([1, 1, 2], data.Description.TrainCounts);
@@ -53,7 +46,7 @@ public sealed class ImageFolderTests : IDisposable
         Grey($"{name}/cat/1.png", 2);
         TrainTestSources data = DataSources.Open(_folder.Path);
         Assert.Equal(1, data.Test.Count);
-        Assert.Equal(2f, ReadImage(data.Test, 0)[0]);
+        Assert.Equal(2f, data.Test.ReadImage(0)[0]);
     }
 
     [Fact]
@@ -151,7 +144,7 @@ public sealed class ImageFolderTests : IDisposable
         TrainTestSources data = DataSources.Open(_folder.Path, options: new DataSourceOptions { ImageSize = (2, 3) });
         Assert.Equal([1, 2, 3], data.Train.ImageShape);
         Assert.Null(data.Description.StoredShape);
-        Assert.Equal(Enumerable.Repeat(1f, 6), ReadImage(data.Train, 1));
+        Assert.Equal(Enumerable.Repeat(1f, 6), data.Train.ReadImage(1));
     }
 
     [Fact]
@@ -165,13 +158,13 @@ public sealed class ImageFolderTests : IDisposable
 
         TrainTestSources colour = DataSources.Open(_folder.Path);
         Assert.Equal([3, 4, 5], colour.Train.ImageShape);
-        float[] red = ReadImage(colour.Train, 1);
+        float[] red = colour.Train.ReadImage(1);
         Assert.Equal((200f, 100f, 0f), (red[0], red[20], red[40])); // R, G, B planes in that order
-        Assert.Equal((50f, 50f, 50f), (ReadImage(colour.Train, 0)[0], ReadImage(colour.Train, 0)[20], ReadImage(colour.Train, 0)[40]));
+        Assert.Equal((50f, 50f, 50f), (colour.Train.ReadImage(0)[0], colour.Train.ReadImage(0)[20], colour.Train.ReadImage(0)[40]));
 
         TrainTestSources grey = DataSources.Open(_folder.Path, options: new DataSourceOptions { Channels = 1 });
         Assert.Equal([1, 4, 5], grey.Train.ImageShape);
-        Assert.Equal((float)(0.299 * 200 + 0.587 * 100), ReadImage(grey.Train, 1)[0]);
+        Assert.Equal((float)(0.299 * 200 + 0.587 * 100), grey.Train.ReadImage(1)[0]);
     }
 
     [Fact]
