@@ -8,7 +8,7 @@ internal static class DatasetsCommand
 {
     public static Command Create()
     {
-        var data = new DataOptions("Data to inspect first, in any layout, as train and evaluate would read it");
+        var data = new DataOptions();
 
         var command = new Command("datasets",
             $"List the places the commands look for data, in order (--data, then ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory}), " +

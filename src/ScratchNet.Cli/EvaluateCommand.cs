@@ -16,14 +16,15 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (saved by NeuralNetwork.Save: weights, architecture, normalisation, class names)", Required = true };
-        var data = new DataOptions($"The data, in any layout train takes; its test set is used (default: the IDX files in ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})");
+        var modelFile = CommonOptions.ModelFile(required: true);
+        var data = new DataOptions();
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
-        var seed = new Option<int>("--seed") { Description = "With --test-fraction: the --seed the model was trained with, so that the same images form the test set", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
+        var seed = CommonOptions.Seed();
+        seed.Description = "With --test-fraction: the --seed the model was trained with, so that the same images form the test set";
+        var threads = CommonOptions.Threads();
 
         var command = new Command("evaluate",
-            "Evaluate a saved model on the test set: accuracy, loss (computed as during training), per-class precision and recall, " +
+            "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
             "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
