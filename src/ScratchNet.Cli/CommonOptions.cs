@@ -38,7 +38,7 @@ internal static class CommonOptions
 
     /// <summary><c>--seed N</c>: the seed of every random choice a command makes.</summary>
     public static Option<int> Seed() =>
-        new("--seed") { Description = "Seed of every random choice: weights, and for train shuffling, dropout and augmentation, for gradcheck the input", DefaultValueFactory = _ => 1 };
+        new("--seed") { Description = "Seed of every random choice: weights, and for train shuffling, dropout and augmentation, for gradcheck the input; for train and evaluate the --test-fraction split (give evaluate the seed the model was trained with)", DefaultValueFactory = _ => 1 };
 
     /// <summary><c>--threads N</c>: threads for the kernels.</summary>
     public static Option<int> Threads() =>

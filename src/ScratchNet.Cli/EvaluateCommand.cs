@@ -20,7 +20,6 @@ internal static class EvaluateCommand
         var data = new DataOptions();
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
         var seed = CommonOptions.Seed();
-        seed.Description = "With --test-fraction: the --seed the model was trained with, so that the same images form the test set";
         var threads = CommonOptions.Threads();
 
         var command = new Command("evaluate",

@@ -44,8 +44,8 @@ public sealed class CommandNameAndOptionsTests
                 if (option.Name == "--model" && command.Name == "train") description += " (default: seed-cnn)";
                 Assert.True(description == option.Description, $"{command.Name} {option.Name}: '{option.Description}'");
             }
-        // train: model, spec, seed, threads, data; evaluate: model-file, data, threads; predict: model-file;
+        // train: model, spec, seed, threads, data; evaluate: model-file, data, seed, threads; predict: model-file;
         // summary: model, model-file, spec; gradcheck: model, spec, seed; datasets: data.
-        Assert.Equal(16, uses);
+        Assert.Equal(17, uses);
     }
 }
