@@ -47,8 +47,9 @@ public sealed record ModelPreset(
         classes => [new Flatten(), new Dense(128, new ReLU()), new Dense(classes)]);
 
     /// <summary>
-    /// LeNet-5 (LeCun et al., 1998) for 28×28 inputs: Conv 6@5×5 same, tanh, 2×2 average pooling,
-    /// Conv 16@5×5, tanh, pooling, then dense 120 → 84 → 10 with tanh; Adam with cosine decay.
+    /// LeNet-5 (LeCun et al., 1998), its first convolution padded ("same") so that 28×28 inputs keep the original's
+    /// 32×32 geometry: Conv 6@5×5 same, tanh, 2×2 average pooling, Conv 16@5×5 valid, tanh, pooling, then dense
+    /// 120 → 84 → classes with tanh; Adam with cosine decay. Inputs need H and W of at least 12.
     /// </summary>
     public static ModelPreset LeNet5 { get; } = new(
         "lenet5", "LeNet-5: Conv 6@5x5 tanh, avgpool, Conv 16@5x5 tanh, avgpool, Dense 120-84-10",
