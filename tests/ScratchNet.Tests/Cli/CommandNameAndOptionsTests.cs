@@ -18,6 +18,17 @@ public sealed class CommandNameAndOptionsTests
         Assert.DoesNotContain("ScratchNet.Cli", result.Output);
     }
 
+    [Theory]
+    [InlineData("trian", "unknown command or option 'trian'; the commands are train, evaluate, predict, summary, gradcheck, datasets.")]
+    [InlineData(null, "give a command: train, evaluate")]
+    public void UnknownOrMissingCommand_SaysWhichCommandsThereAre(string? command, string expected)
+    {
+        var result = command is null ? Run() : Run(command);
+
+        AssertOneError(result, 2, expected);
+        Assert.EndsWith("(see 'scratchnet --help')", result.Error.Trim());
+    }
+
     [Fact]
     public void ParseError_PointsAtTheCommandsHelp()
     {
