@@ -12,10 +12,14 @@ namespace ScratchNet.Cli;
 internal sealed record TrainingData(ImageDataset Train, ImageDataset? Validation, ImageDataset Test, string Source,
                                    DataDescription? Description = null, IReadOnlyList<string>? Skipped = null)
 {
-    /// <summary>The raw sets <paramref name="s"/> asks for: its data, the first <c>--limit</c> training images, <c>--validation</c> held out.</summary>
-    public static TrainingData Load(TrainSettings s)
+    /// <summary>
+    /// The raw sets <paramref name="s"/> asks for: its data (or <paramref name="source"/>, sets already in memory),
+    /// the first <c>--limit</c> training images, <c>--validation</c> held out.
+    /// </summary>
+    public static TrainingData Load(TrainSettings s, TrainingData? source = null)
     {
-        TrainingData data = LoadSource(s);
+        TrainingData data = source ?? LoadSource(s); // LoadSource decodes only the first --limit images
+        if (s.Limit is { } limit) data = data with { Train = data.Train.Take(limit) };
         if (s.Validation is { } held)
         {
             if (data.Validation is not null) throw new UsageException($"{data.Source} has a validation set of its own; leave out --validation.");

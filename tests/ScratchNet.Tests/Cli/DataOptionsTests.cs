@@ -61,7 +61,7 @@ public sealed class DataOptionsTests : IDisposable
         string spec = _folder.File("ten.json");
         File.WriteAllText(spec, "{\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": 10}]}");
         var train = Run("train", "--spec", spec, "--data", photos, "--test-fraction", "0.25", "--epochs", "1");
-        AssertOneError(train, 2, "the data has 2 classes; the last layer needs one output per class");
+        AssertOneError(train, 2, "but the data has 2 classes; its last layer needs one output per class");
     }
 
     [Fact]
