@@ -24,9 +24,9 @@ public static class ModelFile
     public const int Version = 1;
 
     /// <summary>
-    /// Writes <paramref name="network"/> (which must be built) to <paramref name="path"/> atomically:
-    /// the file is written under a temporary name, flushed, then renamed over the old one, so a crash
-    /// never leaves a half-written model behind.
+    /// Writes <paramref name="network"/> (which must be built) to <paramref name="path"/> atomically with
+    /// <see cref="SafeFile"/>: a crash never leaves a half-written model behind, and a target that is not a
+    /// regular file (a device, a pipe, a link) is refused rather than replaced.
     /// </summary>
     public static void Save(NeuralNetwork network, string path, IReadOnlyDictionary<string, string>? trainingSettings = null) =>
         Write(network, path, trainingSettings, [], new Dictionary<string, string>());
@@ -52,22 +52,7 @@ public static class ModelFile
         foreach (var (key, value) in extraMetadata) metadata[key] = value;
 
         var tensors = StateOf(network).Select(p => (p.Name, p.Value)).Concat(extraTensors).ToList();
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                SafeTensors.Write(stream, tensors, metadata);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        SafeFile.Write(path, stream => SafeTensors.Write(stream, tensors, metadata));
     }
 
     /// <summary>
