@@ -1,10 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using ScratchNet.Cli;
 
 // The `scratchnet` command. Every user error ends as one line on stderr and a non-zero exit code;
 // a stack trace is printed only for bugs, and only when SCRATCHNET_DEBUG is set.
-var root = new RootCommand("ScratchNet: a deep-learning framework for .NET built from first principles.")
+// RootCommand would take its name from the assembly (ScratchNet.Cli); users type `scratchnet` (./scratchnet runs the DLL).
+const string CommandName = "scratchnet";
+var root = new Command(CommandName, "ScratchNet: a deep-learning framework for .NET built from first principles.")
 {
+    new HelpOption(),
+    new VersionOption(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     PredictCommand.Create(),
@@ -16,7 +21,8 @@ var root = new RootCommand("ScratchNet: a deep-learning framework for .NET built
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see 'scratchnet {parsed.CommandResult.Command.Name} --help')");
+    string help = parsed.CommandResult.Command == root ? $"{CommandName} --help" : $"{CommandName} {parsed.CommandResult.Command.Name} --help";
+    Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see '{help}')");
     return ExitCodes.BadArguments;
 }
 return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
