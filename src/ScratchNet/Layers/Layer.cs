@@ -99,9 +99,9 @@ public abstract class Layer
         {
             _operations.AddRange(CreateOperations(sampleShape, random));
         }
-        catch (OverflowException e)
+        catch (OverflowException)
         {
-            throw TooLarge(sampleShape, e);
+            throw TooLarge(sampleShape);
         }
         foreach (Operation op in _operations)
         {
@@ -123,9 +123,9 @@ public abstract class Layer
         {
             return ComputeOutputShape(shape)[1..];
         }
-        catch (OverflowException e)
+        catch (OverflowException)
         {
-            throw TooLarge(sampleShape, e);
+            throw TooLarge(sampleShape);
         }
     }
 
@@ -138,8 +138,8 @@ public abstract class Layer
     public virtual IReadOnlyList<(string Name, int[] Shape)> StateShapes(ReadOnlySpan<int> sampleShape) => [];
 
     // Shape arithmetic is checked: a size that does not fit an int is an error naming the layer, never a wrap-around.
-    private ShapeMismatchException TooLarge(ReadOnlySpan<int> sampleShape, OverflowException e) =>
-        new($"{Name}: an input of [batch, {string.Join(", ", sampleShape.ToArray())}] gives sizes too large to compute ({e.Message.TrimEnd('.')}).");
+    private ShapeMismatchException TooLarge(ReadOnlySpan<int> sampleShape) =>
+        new($"{Name}: an input of [batch, {string.Join(", ", sampleShape.ToArray())}] gives a size beyond {int.MaxValue:N0} values, more than a tensor can hold.");
 
     /// <summary>Creates the operations, in forward order, for samples of <paramref name="sampleShape"/>.</summary>
     protected abstract IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random);
