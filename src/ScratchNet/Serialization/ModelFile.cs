@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ScratchNet.Data;
 using ScratchNet.Training;
 
 namespace ScratchNet.Serialization;
@@ -80,7 +79,7 @@ public static class ModelFile
         if (!int.TryParse(Need("format_version"), CultureInfo.InvariantCulture, out int version) || version > Version || version < 1)
             throw new ModelFileException(path, $"it has format version '{metadata["format_version"]}'; this ScratchNet reads version {Version}. Update ScratchNet to read it.");
 
-        var (layers, loss) = ModelSpec.Parse(Need("architecture"), path + " (architecture)");
+        var (layers, loss) = ModelSpec.Parse(ModelFileChecks.Bounded(path, "architecture", Need("architecture"), ModelFileChecks.MaxArchitectureLength), path + " (architecture)");
         int seed = int.TryParse(metadata.GetValueOrDefault("seed"), CultureInfo.InvariantCulture, out int s) ? s : 1;
         int[] inputShape = ModelFileChecks.InputShape(path, ParseJson<int[]>(path, "input_shape", Need("input_shape")));
         var network = new NeuralNetwork(layers, loss, seed);
@@ -138,7 +137,8 @@ public static class ModelFile
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json, SafeTensorsHeader.Strict); // names a duplicate key, which the serializer does not
+            using JsonDocument document = JsonDocument.Parse( // names a duplicate key, which the serializer does not
+                ModelFileChecks.Bounded(path, key, json, ModelFileChecks.MaxMetadataEntryLength), SafeTensorsHeader.Strict);
             return document.Deserialize<T>(Json) ?? throw new JsonException("it is null");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)

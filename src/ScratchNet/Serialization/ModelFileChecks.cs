@@ -25,6 +25,18 @@ public static class ModelFileChecks
     /// </summary>
     public const int MaxInputValues = 1 << 28;
 
+    /// <summary>
+    /// The longest <c>architecture</c> entry accepted, in characters: 256 Ki, some 6,000 layers (fashion-cnn's
+    /// is 1.5 Ki). Parsing it creates every layer, so its size bounds that work and memory.
+    /// </summary>
+    public const int MaxArchitectureLength = 1 << 18;
+
+    /// <summary>The longest of the other JSON metadata entries accepted, in characters: 4 Mi (class names, settings, a checkpoint's history).</summary>
+    public const int MaxMetadataEntryLength = 4 << 20;
+
+    /// <summary>The most problems one message lists; the rest are counted.</summary>
+    private const int ListedProblems = 20;
+
     /// <summary>The file's <c>input_shape</c>, after checking that it has 1 to 3 dimensions within the limits above.</summary>
     /// <exception cref="ModelFileException">It does not.</exception>
     public static int[] InputShape(string path, int[] shape)
@@ -73,8 +85,14 @@ public static class ModelFileChecks
         foreach (string name in byName.Keys.Where(n => !names.Contains(n)).Order(StringComparer.Ordinal))
             problems.Add($"unexpected '{name}'");
         if (problems.Count > 0)
-            throw new ModelFileException(path, $"its weights do not match its architecture: {string.Join("; ", problems)}.");
+            throw new ModelFileException(path, $"its weights do not match its architecture: {string.Join("; ", problems.Take(ListedProblems))}" +
+                (problems.Count > ListedProblems ? $"; and {problems.Count - ListedProblems} more." : "."));
     }
+
+    /// <summary>The metadata entry <paramref name="key"/>, after checking it is no longer than <paramref name="limit"/> characters.</summary>
+    /// <exception cref="ModelFileException">It is longer.</exception>
+    internal static string Bounded(string path, string key, string value, int limit) => value.Length <= limit ? value
+        : throw new ModelFileException(path, $"its '{key}' metadata is {value.Length:N0} characters long, more than the {limit:N0} accepted.");
 
     /// <summary>
     /// The <c>normalization</c> entry, {"mean": [per channel], "std": [per channel]} (files of format version 1

@@ -15,6 +15,12 @@ public static class SafeTensors
     /// <summary>The largest header accepted; real headers are a few kilobytes.</summary>
     public const int MaxHeaderBytes = 16 << 20;
 
+    /// <summary>
+    /// The most tensors a file may list: 16,384. A model has at most four per layer and a checkpoint a few
+    /// more per parameter; the limit keeps the bookkeeping of a hostile header small.
+    /// </summary>
+    public const int MaxTensors = 1 << 14;
+
     /// <summary>Writes <paramref name="tensors"/> and <paramref name="metadata"/> to <paramref name="stream"/>.</summary>
     public static void Write(Stream stream, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string> metadata)
     {

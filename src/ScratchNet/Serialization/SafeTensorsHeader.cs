@@ -34,6 +34,8 @@ internal static class SafeTensorsHeader
                             : throw new ModelFileException(path, $"metadata entry '{item.Name}' is not a string.");
                     continue;
                 }
+                if (entries.Count == SafeTensors.MaxTensors)
+                    throw new ModelFileException(path, $"the header lists more than {SafeTensors.MaxTensors} tensors, the most accepted.");
                 entries.Add(ParseEntry(path, property));
             }
         }

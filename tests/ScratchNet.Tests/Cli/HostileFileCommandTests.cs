@@ -79,6 +79,19 @@ public sealed class HostileFileCommandTests
     }
 
     [Fact]
+    public void Summary_TheLargestHeaderTheLimitsAllow_StaysWithinTheMemoryBound()
+    {
+        string path = HostileModelFiles.MaximalHeader(NewPath(".safetensors"));
+        Assert.InRange(new FileInfo(path).Length, 15 << 20, 16 << 20);
+
+        var (result, peak) = RunMeasured(new() { ["DOTNET_GCHeapHardLimit"] = "0xC800000" }, "summary", "--model-file", path);
+
+        AssertOneError(result, 1, "unexpected 't0'");
+        Assert.Contains("more.", result.Error); // 16,384 problems, 20 listed
+        Assert.True(peak < 200L << 20, $"peak working set {peak:N0} bytes");
+    }
+
+    [Fact]
     public async Task Summary_ModelFileFromAPipe_IsRead()
     {
         string model = SaveSmallModel([1, 28, 28], null);

@@ -86,6 +86,21 @@ public sealed class HostileModelFileTests : IDisposable
     }
 
     [Fact]
+    public void OversizedMetadataAndTooManyTensors_AreRefusedBeforeTheyAreParsed()
+    {
+        string architecture = EditMetadata(SmallModel(PathOf("m.safetensors")), m => m["architecture"] = new string(' ', ModelFileChecks.MaxArchitectureLength) + m["architecture"]);
+        Refused(architecture, "its 'architecture' metadata is");
+        Refused(architecture, "more than the 262,144 accepted");
+
+        string classes = EditMetadata(SmallModel(PathOf("c.safetensors")), m => m["class_names"] = m["class_names"] + new string(' ', ModelFileChecks.MaxMetadataEntryLength));
+        Refused(classes, "'class_names' metadata is");
+
+        string many = Write(PathOf("many.safetensors"), Metadata("{\"layers\":[{\"type\":\"flatten\"}]}", "[4]"),
+            Enumerable.Range(0, SafeTensors.MaxTensors + 1).Select(i => ($"t{i}", new Tensor(0))).ToList());
+        Refused(many, "the header lists more than 16384 tensors");
+    }
+
+    [Fact]
     public void FlattenOfAHugeInput_IsAShapeErrorNamingTheLayer_NotZero()
     {
         var e = Assert.Throws<ShapeMismatchException>(() => new Flatten().OutputSampleShape([1, 65536, 65536]));

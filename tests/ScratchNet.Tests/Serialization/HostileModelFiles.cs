@@ -16,6 +16,22 @@ internal static class HostileModelFiles
     public static string HugeDenseWithoutWeights(string path) =>
         Write(path, Metadata("{\"loss\":\"softmax_cross_entropy\",\"layers\":[{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":250000}]}", "[1,28,28]"), []);
 
+    /// <summary>
+    /// The largest header accepted, filled as expensively as the limits allow: an architecture of ~6,000 layers,
+    /// 4 Mi characters of class names, 16,384 empty tensors (none of which the network has) and a long string.
+    /// </summary>
+    public static string MaximalHeader(string path)
+    {
+        const string layer = "{\"type\":\"activation\",\"activation\":\"relu\"},";
+        string architecture = "{\"layers\":[" + string.Concat(Enumerable.Repeat(layer, ModelFileChecks.MaxArchitectureLength / layer.Length - 1)) + "{\"type\":\"flatten\"}]}";
+        Dictionary<string, string> metadata = Metadata(architecture, "[1,28,28]");
+        metadata["class_names"] = System.Text.Json.JsonSerializer.Serialize(Enumerable.Repeat("0123456789", ModelFileChecks.MaxMetadataEntryLength / 13 - 1));
+        var tensors = Enumerable.Range(0, SafeTensors.MaxTensors).Select(i => ($"t{i}", new Tensor(0))).ToList();
+        Write(path, metadata, tensors);
+        metadata["zz"] = new string('y', SafeTensors.MaxHeaderBytes - (int)new FileInfo(path).Length - 1024);
+        return Write(path, metadata, tensors);
+    }
+
     /// <summary>The entries every ScratchNet model file has, with <paramref name="architecture"/> and <paramref name="inputShape"/> as given.</summary>
     public static Dictionary<string, string> Metadata(string architecture, string inputShape) => new()
     {
