@@ -89,6 +89,7 @@ internal static class CliSupport
     /// </summary>
     public static void EnsureWritable(string path, string option)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a file name; got '{path}'.");
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{option} {path} is a folder; give a file name such as {Path.Combine(path, "metrics.json")}.");
         try

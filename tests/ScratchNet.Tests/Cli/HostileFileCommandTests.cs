@@ -48,6 +48,12 @@ public sealed class HostileFileCommandTests
     }
 
     [Fact]
+    public void Evaluate_EmptyMetricsName_IsAUsageError()
+    {
+        AssertOneError(Run("evaluate", "--model-file", SaveSmallModel([1, 28, 28], null), "--metrics", ""), 2, "--metrics needs a file name");
+    }
+
+    [Fact]
     public void Evaluate_LinkPlantedAtTheOldTemporaryName_LeavesItsTargetIntact()
     {
         string folder = NewFolder(), victim = Path.Combine(folder, "victim"), metrics = Path.Combine(folder, "m.json");
