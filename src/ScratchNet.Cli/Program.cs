@@ -22,10 +22,20 @@ ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     string help = parsed.CommandResult.Command == root ? $"{CommandName} --help" : $"{CommandName} {parsed.CommandResult.Command.Name} --help";
-    Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see '{help}')");
+    Console.Error.WriteLine($"error: {Message(parsed)} (see '{help}')");
     return ExitCodes.BadArguments;
 }
 return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+
+// Without a known command the parser's first complaint is "Required command was not provided", even for a misspelt one.
+string Message(ParseResult parsed)
+{
+    if (parsed.CommandResult.Command != root) return Readable(parsed.Errors[0].Message);
+    string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+    return parsed.UnmatchedTokens.Count > 0
+        ? $"unknown command or option '{parsed.UnmatchedTokens[0]}'; the commands are {commands}."
+        : $"give a command: {commands}.";
+}
 
 // The parser names .NET types ("System.Nullable`1[System.Int32]"); a user wants to read "a whole number".
 static string Readable(string message) => System.Text.RegularExpressions.Regex.Replace(
