@@ -32,7 +32,7 @@ internal static class CommandRunner
 
     private static int Fail(string message, int code)
     {
-        Console.Error.WriteLine($"error: {message}");
+        Console.Error.WriteLine($"error: {TerminalText.Clean(message)}"); // messages quote file contents (tensor names, metadata)
         return code;
     }
 }

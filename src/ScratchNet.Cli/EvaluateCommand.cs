@@ -85,20 +85,20 @@ internal static class EvaluateCommand
             return new ClassFigures(classNames[c], c, predicted == 0 ? 0 : (double)truePositive / predicted, actual == 0 ? 0 : (double)truePositive / actual, actual);
         }).ToArray();
 
-        Console.WriteLine($"model    {Path.GetFullPath(modelPath)}: {network.ParameterCount:N0} parameters, input {CliSupport.FormatShape(inputShape)}");
-        Console.WriteLine($"data     {folder}: {test.Count:N0} test images");
+        Console.WriteLine($"model    {TerminalText.Clean(Path.GetFullPath(modelPath))}: {network.ParameterCount:N0} parameters, input {CliSupport.FormatShape(inputShape)}");
+        Console.WriteLine($"data     {TerminalText.Clean(folder)}: {test.Count:N0} test images");
         Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
         Console.WriteLine($"test loss     {evaluation.Loss:F4}");
         Console.WriteLine();
         Console.Write(CliSupport.Table(["class", "precision", "recall", "images"],
-            perClass.Select(p => (IReadOnlyList<string>)[$"{p.Index} {p.Class}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
+            perClass.Select(p => (IReadOnlyList<string>)[$"{p.Index} {TerminalText.Clean(p.Class)}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
             new HashSet<int> { 1, 2, 3 }));
         Console.WriteLine();
         Console.WriteLine("confusion matrix (rows: true class, columns: predicted class)");
         var header = new List<string> { "true \\ predicted" };
         header.AddRange(Enumerable.Range(0, outputs).Select(i => i.ToString()));
         Console.Write(CliSupport.Table(header,
-            Enumerable.Range(0, outputs).Select(r => (IReadOnlyList<string>)[$"{r} {classNames[r]}", .. Enumerable.Range(0, outputs).Select(c => confusion[r, c].ToString())]),
+            Enumerable.Range(0, outputs).Select(r => (IReadOnlyList<string>)[$"{r} {TerminalText.Clean(classNames[r])}", .. Enumerable.Range(0, outputs).Select(c => confusion[r, c].ToString())]),
             Enumerable.Range(1, outputs).ToHashSet()));
 
         if (metricsPath is not null)
