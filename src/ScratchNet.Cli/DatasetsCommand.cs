@@ -38,12 +38,12 @@ internal static class DatasetsCommand
                 // Any layout: what DataSources recognises, described as train would read it.
                 try
                 {
-                    foreach (string line in data.Open(seed: 1, threads: 0).Description.ToLines()) Console.WriteLine($"   {line}");
+                    foreach (string line in data.Open(seed: 1, threads: 0).Description.ToLines()) Console.WriteLine($"   {TerminalText.Clean(line)}");
                     firstUsable = true;
                 }
                 catch (Exception e) when (e is DataFormatException or DataNotFoundException or IOException or InvalidDataException)
                 {
-                    Console.WriteLine($"   unusable: {e.Message}");
+                    Console.WriteLine($"   unusable: {TerminalText.Clean(e.Message)}");
                 }
                 continue;
             }

@@ -21,6 +21,11 @@ internal static class ImageFolderScanner
             else classes.Add(entry.Name);
         }
         classes.Sort(StringComparer.Ordinal);
+        // Class names go into the model file, which takes plain text only: refused here, before any training.
+        foreach (string name in classes)
+            if (name.Any(Serialization.ModelFileChecks.IsUnprintable))
+                throw DataFormatException.ForFolder(root,
+                    $"its class folder {System.Text.Json.JsonSerializer.Serialize(name)} has a control character or line break in its name; class names must be plain text. Rename the folder.");
         if (classes.Count == 0)
             throw new DataNotFoundException(
                 $"Folder '{root}' holds no class folders: an image folder data set needs one subfolder per class (e.g. {Path.Combine(root, "cat")}/*.png).");

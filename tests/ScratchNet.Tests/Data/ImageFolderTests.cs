@@ -204,6 +204,17 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void ClassFolderNamedWithALineBreak_IsRefusedBeforeTraining()
+    {
+        Grey("train/ok/1.png", 1);
+        Grey("train/bad\nname/1.png", 1);
+        Grey("test/ok/1.png", 1);
+
+        var error = Assert.Throws<DataFormatException>(() => DataSources.Open(_folder.Path));
+        Assert.Contains("\"bad\\nname\" has a control character or line break", error.Message);
+    }
+
+    [Fact]
     public void MissingPath_AndFolderWithoutClasses_AreNotFound()
     {
         Assert.Throws<DataNotFoundException>(() => DataSources.Open(_folder.File("nothing-here")));
