@@ -124,6 +124,10 @@ public static class ImageDecoder
     {
         try
         {
+            // A pipe or device reports no length; opening a pipe would wait for a writer, so it is refused unopened.
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length == 0)
+                throw new DataFormatException(path, "it is empty (0 bytes) or not a regular file (a pipe or device), not a PNG, JPEG or BMP image.");
             return File.OpenHandle(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

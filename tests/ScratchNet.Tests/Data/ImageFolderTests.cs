@@ -186,6 +186,19 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void PipeNamedLikeAnImage_IsRefusedWithoutWaitingForAWriter()
+    {
+        Grey("train/cat/1.png", 1);
+        Grey("test/cat/1.png", 1);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", _folder.File("train/cat/pipe.png"))) mkfifo.WaitForExit();
+
+        var error = Assert.Throws<DataFormatException>(() => DataSources.Open(_folder.Path));
+        Assert.Contains("pipe.png", error.Message);
+        Assert.Contains("not a regular file (a pipe or device)", error.Message);
+        Assert.Single(DataSources.Open(_folder.Path, options: new DataSourceOptions { SkipBadImages = true }).Description.SkippedFiles);
+    }
+
+    [Fact]
     public void ImageCorruptAfterItsHeader_FailsOnReadNamingTheFile()
     {
         string good = Grey("train/cat/1.png", 1);
