@@ -39,12 +39,13 @@ public sealed class CifarImageSource : IImageSource
         Span<byte> label = stackalloc byte[1];
         for (int f = 0; f < _files.Length; f++)
         {
-            using SafeFileHandle handle = Open(_files[f]);
-            long length = RandomAccess.GetLength(handle);
+            // The length from the file's status, before opening: a pipe (length 0) would wait for a writer.
+            long length = new FileInfo(_files[f]).Length;
             if (length == 0 || length % RecordLength != 0)
                 throw new DataFormatException(_files[f],
                     $"it is {length:N0} bytes long, not a whole number of CIFAR-10 records of {RecordLength} bytes (1 label byte and 3072 pixel bytes); it is truncated or not a CIFAR-10 batch.");
             long records = length / RecordLength;
+            using SafeFileHandle handle = Open(_files[f]);
             for (long r = 0; r < records; r++)
             {
                 RandomAccess.Read(handle, label, r * RecordLength);

@@ -11,7 +11,10 @@ internal static class CsvParser
 
     public static CsvTable Parse(string path, int? classCount, int? valuesPerRow)
     {
-        var state = new State(path, classCount, valuesPerRow, new FileInfo(path).Length);
+        long length = new FileInfo(path).Length;
+        // A pipe or device reports no length; opening a pipe would wait for a writer.
+        if (length == 0) throw new DataFormatException(path, "it is empty (0 bytes) or not a regular file (a pipe or device); it needs rows label,pixel1,…,pixelN.");
+        var state = new State(path, classCount, valuesPerRow, length);
         byte[] buffer = new byte[1 << 20];
         int filled = 0;
         try

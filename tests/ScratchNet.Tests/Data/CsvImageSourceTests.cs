@@ -97,6 +97,9 @@ public sealed class CsvImageSourceTests : IDisposable
         Assert.Contains("--test-data", Assert.Throws<DataNotFoundException>(() => DataSources.Open(train)).Message);
         string empty = Csv("empty.csv", "label,a,b,c,d");
         Assert.Contains("no rows of data", Assert.Throws<DataFormatException>(() => DataSources.Open(empty, train)).Message);
+        string pipe = _folder.File("pipe.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe)) mkfifo.WaitForExit();
+        Assert.Contains("not a regular file (a pipe or device)", Assert.Throws<DataFormatException>(() => DataSources.Open(pipe, train)).Message);
     }
 
     [Fact]
