@@ -31,12 +31,12 @@ internal static class ImageFolderScanner
                 $"Folder '{root}' holds no class folders: an image folder data set needs one subfolder per class (e.g. {Path.Combine(root, "cat")}/*.png).");
         var files = new List<string>();
         var labels = new List<int>();
+        string rootCanonical = Canonical(root, Path.GetDirectoryName(Path.GetFullPath(root)) ?? "/");
         for (int label = 0; label < classes.Count; label++)
         {
             string folder = Path.Combine(root, classes[label]);
             var found = new List<string>();
             int ignoredHere = 0;
-            string rootCanonical = Canonical(root, Path.GetDirectoryName(Path.GetFullPath(root)) ?? "/");
             Walk(root, folder, [rootCanonical, Canonical(folder, rootCanonical)], found, ref ignoredHere, 0);
             ignored += ignoredHere;
             if (found.Count == 0)
