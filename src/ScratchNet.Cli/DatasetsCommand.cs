@@ -16,9 +16,7 @@ internal static class DatasetsCommand
             "For --data: the layout recognised, images per class in the training and test sets, the image size and channels, and the files " +
             "ignored or skipped. Exit code 2 when that data is missing, incomplete or malformed, with instructions for getting Fashion-MNIST.\n\n" +
             DataOptions.Layouts + "\n\n" +
-            "Examples:\n  scratchnet datasets\n  scratchnet datasets --data ~/mnist\n  scratchnet datasets --data photos/ --image-size 64,64")
-        {
-        };
+            "Examples:\n  scratchnet datasets\n  scratchnet datasets --data ~/mnist\n  scratchnet datasets --data photos/ --image-size 64,64");
         data.AddTo(command);
         command.SetAction(result => Run(data.Read(result)));
         return command;
