@@ -48,7 +48,8 @@ internal static class EvaluateCommand
         };
 
         string folder = DataLocator.Locate(dataDirectory);
-        var (_, rawTest) = IdxDatasetLoader.LoadFolder(folder, network.ClassNames is { Count: > 0 } names ? names : null);
+        // Only the test files are read: the training files may be large or damaged and are not needed here.
+        ImageDataset rawTest = IdxDatasetLoader.LoadTest(folder, network.ClassNames is { Count: > 0 } names ? names : null);
         if (!rawTest.ImageShape.SequenceEqual(inputShape))
             throw new DataFormatException(folder,
                 $"its test images are {CliSupport.FormatShape(rawTest.ImageShape)} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +

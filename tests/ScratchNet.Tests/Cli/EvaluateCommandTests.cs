@@ -76,6 +76,24 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public void Evaluate_TrainingImagesAreAGzipBomb_UsesOnlyTheTestFiles()
+    {
+        // Ten 28×28 test images; the training images declare 10 images and hold a gigabyte of zeros (about 1 MB on disk).
+        string folder = Directory.CreateDirectory(NewPath("")).FullName;
+        byte[] pixels = Enumerable.Range(0, 10).SelectMany(TestPixels).ToArray();
+        byte[] labels = Enumerable.Range(0, 10).Select(i => (byte)RawTest.Labels[i]).ToArray();
+        IdxFile.Write(Path.Combine(folder, "t10k-images-idx3-ubyte"), [10, 28, 28], pixels, gzip: false);
+        IdxFile.Write(Path.Combine(folder, "t10k-labels-idx1-ubyte"), [10], labels, gzip: false);
+        IdxFile.Write(Path.Combine(folder, "train-labels-idx1-ubyte"), [10], labels, gzip: false);
+        Data.IdxBytes.WriteGzipBomb(Path.Combine(folder, "train-images-idx3-ubyte.gz"), [10, 28, 28], zeros: 1L << 30);
+
+        var result = Run("evaluate", "--model-file", TrainedModelPath, "--data", folder, "--threads", "1");
+
+        AssertSuccess(result);
+        Assert.Contains("10 test images", result.Output);
+    }
+
+    [Fact]
     public void Evaluate_MissingData_FailsWithInstructions()
     {
         AssertOneError(Run("evaluate", "--model-file", TrainedModelPath, "--data", "/no/such/folder"), 1, "apt-get install dataset-fashion-mnist");
