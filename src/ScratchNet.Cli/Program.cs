@@ -1,27 +1,4 @@
-using System.CommandLine;
 using ScratchNet.Cli;
 
-// The `scratchnet` command. Every user error ends as one line on stderr and a non-zero exit code;
-// a stack trace is printed only for bugs, and only when SCRATCHNET_DEBUG is set.
-var root = new RootCommand("ScratchNet: a deep-learning framework for .NET built from first principles.")
-{
-    TrainCommand.Create(),
-    EvaluateCommand.Create(),
-    PredictCommand.Create(),
-    SummaryCommand.Create(),
-    GradCheckCommand.Create(),
-    DatasetsCommand.Create(),
-};
-
-ParseResult parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see 'scratchnet {parsed.CommandResult.Command.Name} --help')");
-    return ExitCodes.BadArguments;
-}
-return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
-
-// The parser names .NET types ("System.Nullable`1[System.Int32]"); a user wants to read "a whole number".
-static string Readable(string message) => System.Text.RegularExpressions.Regex.Replace(
-    message, @"as expected type '[^']*(Int32|Single)[^']*'",
-    m => m.Groups[1].Value == "Int32" ? "as a whole number" : "as a number");
+// The `scratchnet` command (ScratchNetCommand), run as a process.
+return ScratchNetCommand.Run(args);

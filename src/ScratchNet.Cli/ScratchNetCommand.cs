@@ -1,0 +1,44 @@
+using System.CommandLine;
+
+namespace ScratchNet.Cli;
+
+/// <summary>
+/// The `scratchnet` command: parses the arguments and runs the chosen subcommand. Every user error ends as one
+/// line on stderr and a non-zero exit code; a stack trace is printed only for bugs, and only when SCRATCHNET_DEBUG is set.
+/// </summary>
+internal static class ScratchNetCommand
+{
+    /// <summary>Runs the command line <paramref name="args"/> and returns the exit code (in-process, as tests do).</summary>
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("ScratchNet: a deep-learning framework for .NET built from first principles.")
+        {
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            PredictCommand.Create(),
+            SummaryCommand.Create(),
+            GradCheckCommand.Create(),
+            DatasetsCommand.Create(),
+        };
+        OptionChecks.AddSharedChecks(root);
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see 'scratchnet {parsed.CommandResult.Command.Name} --help')");
+            return ExitCodes.BadArguments;
+        }
+        return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            // The console of the moment, so that output redirected in-process (tests) is captured.
+            Output = Console.Out,
+            Error = Console.Error,
+        }));
+    }
+
+    // The parser names .NET types ("System.Nullable`1[System.Int32]"); a user wants to read "a whole number".
+    private static string Readable(string message) => System.Text.RegularExpressions.Regex.Replace(
+        message, @"as expected type '[^']*(Int32|Single)[^']*'",
+        m => m.Groups[1].Value == "Int32" ? "as a whole number" : "as a number");
+}
