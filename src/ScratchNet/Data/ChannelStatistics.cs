@@ -24,6 +24,39 @@ public sealed class ChannelStatistics
         int channels = _sum.Length;
         if (image.Length == 0 || image.Length % channels != 0)
             throw new ArgumentException($"An image of {channels} channel(s) cannot have {image.Length} values.", nameof(image));
+        Span<double> sums = stackalloc double[2 * channels];
+        Measure(image, sums, channels);
+        AddMeasured(sums, image.Length / channels);
+    }
+
+    /// <summary>
+    /// The statistics of every image of <paramref name="source"/>, read on <paramref name="threads"/> threads. The result
+    /// does not depend on the thread count and equals <see cref="Add(ReadOnlySpan{float})"/> applied to the images in order.
+    /// </summary>
+    public static ChannelStatistics Measure(IImageSource source, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        int channels = source.ImageShape[0], length = source.ImageShape[0] * source.ImageShape[1] * source.ImageShape[2];
+        // Each image's sums are measured in parallel, then added in image order: the same additions as one thread makes.
+        double[] perImage = new double[checked(source.Count * 2 * channels)];
+        Parallel.For(0, source.Count, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => new float[length],
+            (i, _, image) =>
+            {
+                source.Read(i, image);
+                Measure(image, perImage.AsSpan(i * 2 * channels, 2 * channels), channels);
+                return image;
+            },
+            _ => { });
+        var statistics = new ChannelStatistics(channels);
+        for (int i = 0; i < source.Count; i++) statistics.AddMeasured(perImage.AsSpan(i * 2 * channels, 2 * channels), length / channels);
+        return statistics;
+    }
+
+    // sums[c] = Σ pixels of channel c, sums[channels + c] = Σ their squares, for one image.
+    private static void Measure(ReadOnlySpan<float> image, Span<double> sums, int channels)
+    {
         int plane = image.Length / channels;
         for (int c = 0; c < channels; c++)
         {
@@ -33,10 +66,20 @@ public sealed class ChannelStatistics
                 sum += v;
                 squares += (double)v * v;
             }
-            _sum[c] += sum;
-            _squares[c] += squares;
+            sums[c] = sum;
+            sums[channels + c] = squares;
         }
-        _planeValues += plane;
+    }
+
+    private void AddMeasured(ReadOnlySpan<double> sums, int planeLength)
+    {
+        int channels = _sum.Length;
+        for (int c = 0; c < channels; c++)
+        {
+            _sum[c] += sums[c];
+            _squares[c] += sums[channels + c];
+        }
+        _planeValues += planeLength;
     }
 
     /// <summary>Merges the sums of <paramref name="other"/> (e.g. measured by another thread) into these.</summary>

@@ -4,7 +4,7 @@ namespace ScratchNet.Data;
 /// Labelled images held in memory: <see cref="Images"/> is NCHW <c>[count, channels, height, width]</c>,
 /// <see cref="Labels"/> holds one class index per image.
 /// </summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : IBatchSource
 {
     /// <summary>Creates a data set; images and labels must agree in count and labels must be valid classes.</summary>
     public ImageDataset(Tensor images, int[] labels, IReadOnlyList<string> classNames)
@@ -34,6 +34,22 @@ public sealed class ImageDataset
 
     /// <summary>The name of each class, by index.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    IReadOnlyList<int> IBatchSource.Labels => Labels;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> SampleShape => _sampleShape ??= Images.Shape[1..].ToArray();
+
+    private int[]? _sampleShape;
+
+    /// <inheritdoc/>
+    public IBatchPass BeginPass(int[] order, int batchSize, int firstBatch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstBatch);
+        return new InMemoryBatchPass(this, order, batchSize, firstBatch);
+    }
 
     /// <summary>The number of images.</summary>
     public int Count => Labels.Length;

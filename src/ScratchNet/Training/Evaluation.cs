@@ -14,20 +14,21 @@ public sealed record Evaluation(double Loss, double Accuracy)
     public const int DefaultBatchSize = 250;
 
     /// <summary>Runs <paramref name="network"/> in inference mode over <paramref name="data"/> in batches.</summary>
-    public static Evaluation Run(NeuralNetwork network, ImageDataset data, int batchSize = DefaultBatchSize)
+    public static Evaluation Run(NeuralNetwork network, IBatchSource data, int batchSize = DefaultBatchSize)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var batches = new BatchBuffer(data);
         double lossSum = 0;
         int correct = 0;
         int[] order = Enumerable.Range(0, data.Count).ToArray();
+        using IBatchPass batches = data.BeginPass(order, batchSize);
         for (int start = 0; start < data.Count; start += batchSize)
         {
-            ReadOnlySpan<int> indices = order.AsSpan(start, Math.Min(batchSize, data.Count - start));
-            var (images, targets) = batches.Fill(indices);
+            var (images, targets) = batches.Next();
             Tensor logits = network.Forward(images);
-            lossSum += network.Loss.Forward(logits, targets) * (double)indices.Length;
-            correct += CountCorrect(logits, data.Labels, indices);
+            lossSum += network.Loss.Forward(logits, targets) * (double)images.Dim(0);
+            correct += CountCorrect(logits, data.Labels, start);
         }
         return new Evaluation(lossSum / data.Count, (double)correct / data.Count);
     }
@@ -35,11 +36,12 @@ public sealed record Evaluation(double Loss, double Accuracy)
     /// <summary>The index of the largest value in <paramref name="row"/> (the first one on ties).</summary>
     public static int ArgMax(ReadOnlySpan<float> row) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
 
-    private static int CountCorrect(Tensor logits, int[] labels, ReadOnlySpan<int> indices)
+    // Images start, start + 1, … of the pass (in the data's own order) whose largest output is their label.
+    private static int CountCorrect(Tensor logits, IReadOnlyList<int> labels, int start)
     {
         int classes = logits.SampleLength, correct = 0;
-        for (int b = 0; b < indices.Length; b++)
-            if (ArgMax(logits.Span.Slice(b * classes, classes)) == labels[indices[b]]) correct++;
+        for (int b = 0; b < logits.Dim(0); b++)
+            if (ArgMax(logits.Span.Slice(b * classes, classes)) == labels[start + b]) correct++;
         return correct;
     }
 }

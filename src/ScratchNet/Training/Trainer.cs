@@ -36,21 +36,21 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
     /// to write a checkpoint.
     /// </remarks>
     /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite.</exception>
-    public IReadOnlyList<EpochResult> Fit(ImageDataset train, ImageDataset validation, TrainingOptions options,
+    public IReadOnlyList<EpochResult> Fit(IBatchSource train, IBatchSource validation, TrainingOptions options,
         CancellationToken cancellation = default, TrainingState? state = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         options.Validate();
-        if (!train.ImageShape.SequenceEqual(validation.ImageShape))
+        int[] sampleShape = [.. train.SampleShape];
+        if (!sampleShape.SequenceEqual(validation.SampleShape))
             throw new ArgumentException(
-                $"Training images are {Tensor.FormatShape(train.ImageShape)} but validation images are {Tensor.FormatShape(validation.ImageShape)}.");
-        Network.Build(train.ImageShape);
+                $"Training images are {Tensor.FormatShape(sampleShape)} but validation images are {Tensor.FormatShape([.. validation.SampleShape])}.");
+        Network.Build(sampleShape);
         State = state ??= new TrainingState();
         int[] order = new int[train.Count];
-        var batches = new BatchBuffer(train);
         int batchCount = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        float[] scratch = new float[train.Images.SampleLength];
+        float[] scratch = new float[sampleShape.Aggregate(1, (a, b) => a * b)];
         bool selecting = options.RestoreBestWeights || options.Patience is not null;
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs && !state.StoppedEarly; epoch++)
@@ -64,6 +64,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             var (lossSum, correct, images, previousSeconds) = first > 0 ? state.Partial : (0, 0, 0, 0);
             if (first > 0) SkipRandomness(options, random, first * options.BatchSize, first);
             var clock = Stopwatch.StartNew();
+            using IBatchPass batches = train.BeginPass(order, options.BatchSize, first);
             for (int b = first; b < batchCount; b++)
             {
                 if (cancellation.IsCancellationRequested)
@@ -72,9 +73,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                     state.Partial = (lossSum, correct, images, previousSeconds + clock.Elapsed.TotalSeconds);
                     return state.History; // the weights stay as they are, ready for a checkpoint
                 }
-                int start = b * options.BatchSize;
-                ReadOnlySpan<int> indices = order.AsSpan(start, Math.Min(options.BatchSize, train.Count - start));
-                var (x, y) = batches.Fill(indices);
+                var (x, y) = batches.Next();
                 options.Augmentation?.Apply(x, random, scratch);
                 ApplySchedule(options.Schedule, epoch, b, batchCount, options.Epochs);
                 float loss = Network.TrainBatch(x, y);
@@ -85,7 +84,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                 correct += CountCorrect(Network.LastOutput!, y);
                 Optimizer.Step(Network.Parameters);
                 lossSum += loss;
-                images += indices.Length;
+                images += x.Dim(0);
                 BatchCompleted?.Invoke(new BatchProgress(epoch, b + 1, batchCount, lossSum / (b + 1), images, (double)correct / images, previousSeconds + clock.Elapsed.TotalSeconds));
             }
             state.BatchesDone = 0;

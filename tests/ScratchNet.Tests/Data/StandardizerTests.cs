@@ -68,4 +68,32 @@ public sealed class StandardizerTests
         Assert.Equal([10f, 10f, 20f, 20f], test.Images.Span.ToArray()); // The input is not modified.
         Assert.Equal(test.Labels, standardizedTest.Labels);
     }
+
+    /// <summary>A source over raw images in memory.</summary>
+    private sealed class MemorySource(ImageDataset raw) : IImageSource
+    {
+        public int Count => raw.Count;
+        public IReadOnlyList<int> ImageShape => raw.SampleShape;
+        public IReadOnlyList<string> ClassNames => raw.ClassNames;
+        public IReadOnlyList<int> Labels => raw.Labels;
+        public string Describe(int index) => $"image {index}";
+        public void Read(int index, Span<float> destination) =>
+            raw.Images.Span.Slice(index * destination.Length, destination.Length).CopyTo(destination);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Measuring_a_source_on_any_number_of_threads_gives_the_in_memory_statistics(int threads)
+    {
+        var random = new Random(3);
+        var images = new Tensor(50, 3, 6, 5);
+        foreach (ref float v in images.Span) v = (float)(random.NextDouble() * 255); // not integers: additions round
+        var raw = new ImageDataset(images, new int[50], ["only"]);
+
+        Standardizer measured = ChannelStatistics.Measure(new MemorySource(raw), threads).ToStandardizer();
+
+        Assert.Equal(Standardizer.Fit(images), measured);
+    }
 }
