@@ -28,8 +28,32 @@ internal static class CliSupport
         }
         string path = spec!;
         if (!File.Exists(path)) throw new UsageException($"--spec {path}: the file does not exist.");
-        var (layers, loss) = ModelSpec.Parse(File.ReadAllText(path), path);
+        var (layers, loss) = ModelSpec.Parse(ReadSpec(path), path);
         return (new NeuralNetwork(layers, loss, seed), path);
+    }
+
+    /// <summary>The most bytes a model specification may have: a spec is a few hundred bytes of JSON.</summary>
+    public const int MaxSpecBytes = 1 << 20;
+
+    /// <summary>
+    /// The text of the specification file <paramref name="path"/>, read up to <see cref="MaxSpecBytes"/>: a device
+    /// such as /dev/zero, or a large file given by mistake, is refused instead of read without end.
+    /// </summary>
+    public static string ReadSpec(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read);
+            var bytes = new byte[MaxSpecBytes + 1];
+            int length = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (length > MaxSpecBytes)
+                throw new UsageException($"--spec {path} is larger than {MaxSpecBytes:N0} bytes; a model specification is a small JSON file (docs/model-spec.md).");
+            return Encoding.UTF8.GetString(bytes, 0, length).TrimStart('\uFEFF'); // as File.ReadAllText, without a byte-order mark
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read the model specification {path}: {e.Message}");
+        }
     }
 
     /// <summary>Parses "C,H,W" (or "CxHxW") into three positive sizes.</summary>
@@ -44,11 +68,15 @@ internal static class CliSupport
         return shape;
     }
 
-    /// <summary>Builds <paramref name="network"/> for samples of <paramref name="shape"/>; a shape the layers cannot take is a usage error.</summary>
+    /// <summary>
+    /// Builds <paramref name="network"/> for samples of <paramref name="shape"/>; a shape the layers cannot take, or a
+    /// model beyond <see cref="ModelSize"/>'s limits, is a usage error.
+    /// </summary>
     public static void Build(NeuralNetwork network, int[] shape)
     {
         try
         {
+            ModelSize.Check(network.Layers, shape);
             network.Build(shape);
         }
         catch (Exception e) when (e is ArgumentException or Operations.ShapeMismatchException)

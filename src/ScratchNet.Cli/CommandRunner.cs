@@ -31,7 +31,8 @@ internal static class CommandRunner
 
     private static int Fail(string message, int code)
     {
-        Console.Error.WriteLine($"error: {message}");
+        // One line, whatever the message: some .NET messages add a second ("Actual value was …").
+        Console.Error.WriteLine($"error: {string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
         return code;
     }
 }

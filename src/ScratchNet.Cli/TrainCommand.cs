@@ -131,7 +131,7 @@ internal static class TrainCommand
         network.Threads = s.Threads;
         network.Normalization = standardizer;
         network.ClassNames = train.ClassNames;
-        network.Build(train.ImageShape);
+        CliSupport.Build(network, train.ImageShape);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is { } r) optimizer.LoadState(r.OptimizerState, network.Parameters);
         int batchesPerEpoch = (train.Count + s.BatchSize - 1) / s.BatchSize;
