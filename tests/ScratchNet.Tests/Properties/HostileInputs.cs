@@ -25,8 +25,9 @@ internal static class HostileInputs
     public static T Pick<T>(this Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
     /// <summary>A JSON value to put in place of any node.</summary>
-    public static JsonNode? Value(Random random) => random.Next(16) switch
+    public static JsonNode? Value(Random random) => random.Next(20) switch
     {
+        16 or 17 or 18 => random.Pick(Integers), // numbers as text: metadata and settings hold strings
         0 => 0,
         1 => -1,
         2 => 1,
