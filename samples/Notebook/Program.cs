@@ -1,4 +1,4 @@
-// The seed notebook (shared/seed/000_c00e729a18b452cc.txt), cell by cell, in C# on ScratchNet.
+// The seed notebook (docs/notebook.md), cell by cell, in C# on ScratchNet.
 //
 //   dotnet run -c Release --project samples/Notebook -- [--epochs N] [--limit N] [--threads N] [--data DIR]
 //
@@ -233,7 +233,7 @@ foreach (var (name, parameter) in model.NamedParameters())
 // Everything stays the same here except the learning rate, 0.01. Even with every bug above fixed,
 // lr 0.1 with momentum 0.9 is too hot for this model: momentum multiplies a steady step by 1/(1 − μ),
 // so the effective rate is lr/(1 − μ) = 1.0. Measured with PyTorch's engine on the same model and data
-// (DESIGN.md, item 12): one epoch at lr 0.1 reaches 0.776 test accuracy with a loss near 44, at lr 0.01
+// (docs/notebook.md, item 12): one epoch at lr 0.1 reaches 0.776 test accuracy with a loss near 44, at lr 0.01
 // 0.8285 with a loss of 0.50. `./scratchnet train --model seed-cnn --lr 0.1` reproduces the hot run.
 //
 // SGDMomentum is PyTorch's form, v ← μ·v + g, θ ← θ − lr·v; with a constant rate it takes the same

@@ -10,11 +10,14 @@ namespace ScratchNet.Cli;
 /// <summary>Helpers shared by the commands: model sources, shapes, output files and plain-text tables.</summary>
 internal static class CliSupport
 {
-    /// <summary>Loads a model file; a missing or damaged file is a failure (exit 1) with the library's message.</summary>
+    /// <summary>
+    /// Loads a model file or the model of a training checkpoint (its optimizer state is ignored); a missing or
+    /// damaged file is a failure (exit 1) with the library's message.
+    /// </summary>
     public static NeuralNetwork LoadModel(string path)
     {
         if (Directory.Exists(path)) throw new UsageException($"--model-file {path} is a folder, not a model file.");
-        return NeuralNetwork.Load(path);
+        return Checkpoint.LoadModel(path);
     }
 
     /// <summary>The network of a preset (<paramref name="model"/>) or a JSON specification (<paramref name="spec"/>), unbuilt.</summary>
@@ -22,8 +25,15 @@ internal static class CliSupport
     {
         if (model is not null)
         {
-            ModelPreset preset = ModelPreset.All.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UsageException($"--model must be one of {string.Join(", ", ModelPreset.All.Select(p => p.Name))}; got '{model}'.");
+            ModelPreset preset;
+            try
+            {
+                preset = ModelPreset.Find(model);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--model: {e.Message}");
+            }
             return (preset.CreateNetwork(seed: seed), preset.Name);
         }
         string path = spec!;

@@ -8,7 +8,7 @@ internal static class DatasetsCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "A folder to inspect first, as train and evaluate would use it" };
+        var data = CommonOptions.Data();
 
         var command = new Command("datasets",
             $"List the places the commands look for data, in order (--data, then ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory}), " +

@@ -16,13 +16,13 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var modelFile = new Option<string>("--model-file") { Description = "The model file to evaluate (saved by NeuralNetwork.Save: weights, architecture, normalisation, class names)", Required = true };
-        var data = new Option<string?>("--data") { Description = $"Folder with the four IDX files; the test set is used (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory})" };
+        var modelFile = CommonOptions.ModelFile(required: true);
+        var data = CommonOptions.Data();
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
-        var threads = new Option<int>("--threads") { Description = "Threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
+        var threads = CommonOptions.Threads();
 
         var command = new Command("evaluate",
-            "Evaluate a saved model on the test set: accuracy, loss (computed as during training), per-class precision and recall, " +
+            "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
             $"Above {EvaluationTables.MaxPrintedClasses} classes only the {EvaluationTables.WorstClassesListed} with the lowest recall are listed; --metrics holds them all. " +
             "Precision is reported as 0 for a class that is never predicted.\n\n" +

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ScratchNet.Layers;
-using ScratchNet.Models;
 using ScratchNet.Training;
 
 namespace ScratchNet.Cli;
@@ -13,12 +12,12 @@ internal static class GradCheckCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "A preset: " + string.Join(", ", ModelPreset.All.Select(p => p.Name)) };
-        var spec = new Option<string?>("--spec") { Description = "A JSON model specification instead of a preset" };
+        var model = CommonOptions.Model();
+        var spec = CommonOptions.Spec();
         var input = new Option<string>("--input") { Description = "Input shape C,H,W; smaller images check faster", DefaultValueFactory = _ => "1,28,28" };
         var batch = new Option<int>("--batch") { Description = "Images in the random batch", DefaultValueFactory = _ => 2 }.Positive();
         var maxEntries = new Option<int>("--max-entries") { Description = "Entries compared per tensor (a seeded sample of larger tensors)", DefaultValueFactory = _ => 256 }.Positive();
-        var seed = new Option<int>("--seed") { Description = "Seed for the weights, the input and the targets", DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed();
 
         var command = new Command("gradcheck",
             "Check the gradients of a model numerically: each layer, fed the previous layer's output for a seeded random batch " +

@@ -15,8 +15,11 @@ internal static class ModelSize
     /// <summary>The most values all layers together output for one image: 2²⁴, 64 MiB (a batch holds this many per image).</summary>
     public const long MaxValuesPerImage = 1L << 24;
 
-    /// <summary>The most values all layers together output for a batch whose every value is kept (gradcheck): 2²⁶, 256 MiB.</summary>
-    public const long MaxValuesPerBatch = 1L << 26;
+    /// <summary>
+    /// The most values all layers together output for a batch whose every value is kept (gradcheck): 2²³, 32 MiB, which
+    /// the checks' copies and gradients multiply by about eight.
+    /// </summary>
+    public const long MaxValuesPerBatch = 1L << 23;
 
     /// <summary>
     /// Throws a <see cref="UsageException"/> when <paramref name="layers"/> for input <paramref name="shape"/> exceed a

@@ -71,19 +71,14 @@ internal static class OptionChecks
     }
 
     /// <summary>
-    /// Checks every command shares, added to all options of <paramref name="root"/>'s subcommands: a text option
-    /// (a path, a name, a shape) may not be empty, since an empty path would silently mean the default folder or the
-    /// current one; and <c>--threads</c> is at most <see cref="Kernels.ComputeContext.MaxThreads"/>, so that a
-    /// mistyped count is refused instead of exhausting memory.
+    /// Refuses an empty value for every text option (a path, a name, a shape) of <paramref name="root"/>'s subcommands:
+    /// an empty path would silently mean the default folder (<c>--data ""</c>) or the current one.
     /// </summary>
-    public static void AddSharedChecks(RootCommand root)
+    public static void RefuseEmptyText(Command root)
     {
         foreach (Command command in root.Subcommands)
             foreach (Option option in command.Options)
-            {
                 if (option is Option<string> or Option<string?>) option.Validators.Add(NotEmpty);
-                if (option is Option<int> { Name: "--threads" } threads) threads.AtMost(Kernels.ComputeContext.MaxThreads, "the most ScratchNet uses");
-            }
     }
 
     private static void NotEmpty(OptionResult result)
@@ -102,13 +97,12 @@ internal static class OptionChecks
         _ => "a value",
     };
 
-    private static Option<int> AtMost(this Option<int> option, int maximum, string why)
+    public static Option<int> AtMost(this Option<int> option, int maximum)
     {
         option.Validators.Add(result =>
         {
             if (!TryGet(result, out int value)) return;
-            if (value > maximum)
-                result.AddError($"{option.Name} must be at most {maximum} ({why}; this machine has {Environment.ProcessorCount} cores), got {value}.");
+            if (value > maximum) result.AddError($"{option.Name} must be at most {maximum}, got {value}.");
         });
         return option;
     }

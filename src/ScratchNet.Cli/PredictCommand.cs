@@ -18,7 +18,7 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var modelFile = new Option<string>("--model-file") { Description = "The model file to predict with", Required = true };
+        var modelFile = CommonOptions.ModelFile(required: true);
         var images = new Argument<string[]>("IMAGE") { Description = "PNG or JPEG files, any size (converted to grey and resized to the model's input)", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print JSON: [{\"file\", \"predictions\": [{\"class\", \"index\", \"probability\"}]}]" };
         var top = new Option<int>("--top") { Description = "How many classes to list per image, most probable first", DefaultValueFactory = _ => 3 }.Positive();

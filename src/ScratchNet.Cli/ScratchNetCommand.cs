@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace ScratchNet.Cli;
 
@@ -8,11 +9,16 @@ namespace ScratchNet.Cli;
 /// </summary>
 internal static class ScratchNetCommand
 {
+    // RootCommand would take its name from the assembly (ScratchNet.Cli); users type `scratchnet` (./scratchnet runs the DLL).
+    private const string CommandName = "scratchnet";
+
     /// <summary>Runs the command line <paramref name="args"/> and returns the exit code (in-process, as tests do).</summary>
     public static int Run(string[] args)
     {
-        var root = new RootCommand("ScratchNet: a deep-learning framework for .NET built from first principles.")
+        var root = new Command(CommandName, "ScratchNet: a deep-learning framework for .NET built from first principles.")
         {
+            new HelpOption(),
+            new VersionOption(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
@@ -20,12 +26,13 @@ internal static class ScratchNetCommand
             GradCheckCommand.Create(),
             DatasetsCommand.Create(),
         };
-        OptionChecks.AddSharedChecks(root);
+        OptionChecks.RefuseEmptyText(root);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see 'scratchnet {parsed.CommandResult.Command.Name} --help')");
+            string help = parsed.CommandResult.Command == root ? $"{CommandName} --help" : $"{CommandName} {parsed.CommandResult.Command.Name} --help";
+            Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see '{help}')");
             return ExitCodes.BadArguments;
         }
         return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ScratchNet.Layers;
-using ScratchNet.Models;
 using ScratchNet.Operations;
 using ScratchNet.Training;
 
@@ -14,13 +13,13 @@ internal static class SummaryCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "A preset: " + string.Join(", ", ModelPreset.All.Select(p => p.Name)) };
-        var modelFile = new Option<string?>("--model-file") { Description = "A saved model file (its own input shape is used)" };
-        var spec = new Option<string?>("--spec") { Description = "A JSON model specification (see ModelSpec)" };
+        var model = CommonOptions.Model();
+        var modelFile = CommonOptions.ModelFile(required: false);
+        var spec = CommonOptions.Spec();
         var input = new Option<string?>("--input") { Description = "The input image shape C,H,W (default 1,28,28; for --model-file the file's)" };
 
         var command = new Command("summary",
-            "Show a model's layers: output shape and parameters of each, and the totals: parameters and forward FLOPs per image. " +
+            "Show a model's layers (a preset's, a specification's, or those of a model file or checkpoint, with its own input shape): output shape and parameters of each, and the totals: parameters and forward FLOPs per image. " +
             "FLOPs count a multiply-add as 2: convolution 2·O·C·KH·KW·OH·OW, dense 2·in·out; batch norm 2 per value and pooling one per window element; " +
             "activations, biases and dropout are excluded. Give exactly one of --model, --model-file, --spec.\n\n" +
             "Examples:\n  scratchnet summary --model seed-cnn\n  scratchnet summary --model mlp --input 1,32,32\n" +

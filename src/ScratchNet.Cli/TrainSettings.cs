@@ -1,17 +1,53 @@
 using ScratchNet.Layers;
-using ScratchNet.Losses;
 using ScratchNet.Models;
 using ScratchNet.Serialization;
 using ScratchNet.Training;
 
 namespace ScratchNet.Cli;
 
-/// <summary>Everything `scratchnet train` was asked to do, after defaults from the preset were filled in.</summary>
-internal sealed record TrainSettings(
-    string ModelName, ModelPreset? Preset, string? SpecPath, int Epochs, int BatchSize, string Optimizer, float LearningRate,
-    float Momentum, float WeightDecay, string Schedule, float FinalLearningRate, int WarmupEpochs, WeightInit Init, int Seed,
-    string? Data, int? Limit, int? Validation, int? Patience, bool Augment, int EvalEvery, int Threads, string? Metrics, string? Out)
+/// <summary>
+/// Everything <c>scratchnet train</c> was asked to do, after defaults from the preset were filled in. The settings
+/// recorded in model files and checkpoints (and listed in the report) are those of <see cref="TrainSettingFields"/>.
+/// </summary>
+internal sealed record TrainSettings
 {
+    /// <summary>The preset's name, or the specification file's name without extension.</summary>
+    public string ModelName { get; init; } = "";
+
+    /// <summary>The preset trained; null for a specification file.</summary>
+    public ModelPreset? Preset { get; init; }
+
+    /// <summary>The specification file trained instead of a preset.</summary>
+    public string? SpecPath { get; init; }
+
+    public int Epochs { get; init; }
+    public int BatchSize { get; init; }
+    public string Optimizer { get; init; } = "";
+    public float LearningRate { get; init; }
+    public float Momentum { get; init; }
+    public float WeightDecay { get; init; }
+    public string Schedule { get; init; } = "";
+    public float FinalLearningRate { get; init; }
+    public int WarmupEpochs { get; init; }
+    public WeightInit Init { get; init; }
+    public int Seed { get; init; }
+
+    /// <summary>The data folder asked for; null: the default search (see <c>DataLocator</c>).</summary>
+    public string? Data { get; init; }
+
+    public int? Limit { get; init; }
+    public int? Validation { get; init; }
+    public int? Patience { get; init; }
+    public bool Augment { get; init; }
+    public int EvalEvery { get; init; }
+    public int Threads { get; init; }
+
+    /// <summary>The metrics file to write; not recorded (a resumed run is given its own).</summary>
+    public string? Metrics { get; init; }
+
+    /// <summary>The run's folder; not recorded (a resumed run writes where its checkpoint is).</summary>
+    public string? Out { get; init; }
+
     /// <summary>Creates the untrained network: the preset's layers, or those of the specification file.</summary>
     public NeuralNetwork CreateNetwork()
     {
@@ -30,45 +66,14 @@ internal sealed record TrainSettings(
         return new NeuralNetwork(layers, loss, Seed);
     }
 
-    /// <summary>The settings as text, for the model file and the report.</summary>
-    public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
-    {
-        ["model"] = ModelName,
-        ["epochs"] = Epochs.ToString(),
-        ["batch_size"] = BatchSize.ToString(),
-        ["optimizer"] = Optimizer,
-        ["lr"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["momentum"] = Momentum.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["weight_decay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["schedule"] = Schedule,
-        ["final_lr"] = FinalLearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["warmup_epochs"] = WarmupEpochs.ToString(),
-        ["init"] = Init.ToString().ToLowerInvariant(),
-        ["seed"] = Seed.ToString(),
-        ["limit"] = Limit?.ToString() ?? "",
-        ["validation"] = Validation?.ToString() ?? "",
-        ["patience"] = Patience?.ToString() ?? "",
-        ["augment"] = Augment ? "true" : "false",
-        ["threads"] = Threads.ToString(),
-        ["eval_every"] = EvalEvery.ToString(),
-        ["data"] = Data ?? "",
-        ["spec"] = SpecPath ?? "",
-    };
+    /// <summary>The settings as text, for the model file, the checkpoint and the report (see <see cref="TrainSettingFields"/>).</summary>
+    public IReadOnlyDictionary<string, string> Describe() => TrainSettingFields.Describe(this);
 
-    /// <summary>The settings a checkpoint recorded with <see cref="Describe"/>, writing into <paramref name="outDirectory"/>.</summary>
-    public static TrainSettings FromDescription(IReadOnlyDictionary<string, string> d, string outDirectory, string? metrics)
-    {
-        string Get(string key) => d.TryGetValue(key, out string? v) ? v
-            : throw new UsageException($"the checkpoint in {outDirectory} lacks the setting '{key}'; it was written by another version. Start a new run.");
-        int? OptionalInt(string key) => Get(key) is { Length: > 0 } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
-        float Float(string key) => float.Parse(Get(key), System.Globalization.CultureInfo.InvariantCulture);
-        string model = Get("model");
-        return new TrainSettings(
-            model, ModelPreset.All.FirstOrDefault(p => p.Name == model), Get("spec") is { Length: > 0 } spec ? spec : null,
-            OptionalInt("epochs")!.Value, OptionalInt("batch_size")!.Value, Get("optimizer"), Float("lr"), Float("momentum"),
-            Float("weight_decay"), Get("schedule"), Float("final_lr"), OptionalInt("warmup_epochs")!.Value,
-            Enum.Parse<WeightInit>(Get("init"), ignoreCase: true), OptionalInt("seed")!.Value,
-            Get("data") is { Length: > 0 } data ? data : null, OptionalInt("limit"), OptionalInt("validation"), OptionalInt("patience"),
-            Get("augment") == "true", OptionalInt("eval_every")!.Value, OptionalInt("threads")!.Value, metrics, outDirectory);
-    }
+    /// <summary>
+    /// The settings a checkpoint in <paramref name="outDirectory"/> recorded with <see cref="Describe"/>, read from
+    /// <paramref name="file"/>; the run writes into <paramref name="outDirectory"/> and <paramref name="metrics"/>.
+    /// </summary>
+    /// <exception cref="ModelFileException">A setting is missing or does not parse; the message names it and the file.</exception>
+    public static TrainSettings FromDescription(IReadOnlyDictionary<string, string> description, string file, string outDirectory, string? metrics) =>
+        TrainSettingFields.Read(description, file) with { Out = outDirectory, Metrics = metrics };
 }

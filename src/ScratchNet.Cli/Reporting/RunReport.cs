@@ -40,7 +40,7 @@ public static class RunReport
     /// <summary>The chart of training and validation loss per epoch.</summary>
     public const string LossFileName = "loss.png";
 
-    /// <summary>The chart of validation accuracy per epoch.</summary>
+    /// <summary>The chart of training and validation accuracy per epoch.</summary>
     public const string AccuracyFileName = "accuracy.png";
 
     /// <summary>The confusion matrix heat map.</summary>
@@ -71,7 +71,7 @@ public static class RunReport
             (Save(folder, LossFileName, TrainingCharts.Loss(summary.Epochs)), "Loss",
                 "Training loss (the mean of the batch losses over each epoch) and validation loss after each evaluated epoch."),
             (Save(folder, AccuracyFileName, TrainingCharts.Accuracy(summary.Epochs)), "Accuracy",
-                "Validation accuracy after each evaluated epoch (the trainer records no training accuracy)."),
+                "Training accuracy (the share of each epoch's training images classified right as they were trained, so with dropout and augmentation on) and validation accuracy after each evaluated epoch."),
             (Save(folder, ConfusionFileName, ConfusionMatrixImage.Render(summary.ConfusionMatrix, summary.ClassNames)), "Confusion matrix",
                 "Test images by true class (rows) and predicted class (columns); cells are shaded by their share of the row, and the right column gives each class's recall."),
             (Save(folder, FiltersFileName, FilterGridImage.Render(summary.FirstConvWeights)), "First-layer filters",

@@ -8,23 +8,30 @@ internal static class TrainingCharts
 {
     private const int Width = 800, Height = 450;
 
+    /// <summary>The legend of the training accuracy: measured on the batches as they were trained, so with dropout and augmentation on.</summary>
+    internal const string TrainingAccuracyLabel = "training (over the epoch's batches)";
+
+    /// <summary>The legend of the validation figures.</summary>
+    internal const string ValidationLabel = "validation";
+
     /// <summary>Training loss (every epoch) and validation loss (evaluated epochs) against the epoch number.</summary>
     public static byte[] Loss(IReadOnlyList<EpochResult> epochs)
     {
         if (epochs.Count == 0) return Drawing.Placeholder("No epoch was completed, so there is no loss to show.");
         Plot plot = NewPlot("Loss per epoch", "Loss");
         AddSeries(plot, epochs.Select(e => ((double)e.Epoch, (double?)e.TrainLoss)), "training (mean over the epoch)", Colors.C0);
-        AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.ValidationLoss)), "validation", Colors.C1);
+        AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.ValidationLoss)), ValidationLabel, Colors.C1);
         return Finish(plot, epochs, Alignment.UpperRight); // losses fall to the right, leaving that corner free
     }
 
-    /// <summary>Validation accuracy in percent against the epoch number.</summary>
+    /// <summary>Training accuracy (every epoch) and validation accuracy (evaluated epochs) in percent against the epoch number.</summary>
     public static byte[] Accuracy(IReadOnlyList<EpochResult> epochs)
     {
-        if (!epochs.Any(e => e.ValidationAccuracy is not null))
-            return Drawing.Placeholder("No epoch was evaluated, so there is no accuracy to show.");
+        if (!epochs.Any(e => e.ValidationAccuracy is not null || e.TrainAccuracy is not null))
+            return Drawing.Placeholder("No epoch was completed, so there is no accuracy to show.");
         Plot plot = NewPlot("Accuracy per epoch", "Accuracy (%)");
-        AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.ValidationAccuracy * 100)), "validation", Colors.C1);
+        AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.TrainAccuracy * 100)), TrainingAccuracyLabel, Colors.C0);
+        AddSeries(plot, epochs.Select(e => ((double)e.Epoch, e.ValidationAccuracy * 100)), ValidationLabel, Colors.C1);
         return Finish(plot, epochs, Alignment.LowerRight); // accuracy climbs to the right, leaving this corner free
     }
 

@@ -33,7 +33,7 @@ public sealed record ModelPreset(
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
     /// softmax cross-entropy and SGD with momentum 0.9, batch 60. 125,850 parameters on 28×28 images.
     /// The notebook used lr 0.1, too hot for this model even in a correct implementation (loss near 44 after an
-    /// epoch, accuracy 0.78; DESIGN.md item 12); 0.01 is the default here.
+    /// epoch, accuracy 0.78; docs/notebook.md, item 12); 0.01 is the default here.
     /// </summary>
     public static ModelPreset SeedCnn { get; } = new(
         "seed-cnn", "the notebook's CNN: Conv2D 16@5x5 same, tanh, flatten -> Dense 10",
@@ -85,7 +85,10 @@ public sealed record ModelPreset(
         new MaxPool2D(2), .. (dropout > 0 ? new Layer[] { new Dropout(dropout) } : []),
     ];
 
-    /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
+    /// <summary>
+    /// The preset called <paramref name="name"/>: the one place presets are looked up. Names are compared
+    /// ordinally, ignoring case, so <c>LeNet5</c> finds <c>lenet5</c>; preset names are lower case and unique in that comparison.
+    /// </summary>
     /// <exception cref="ArgumentException">No preset has that name; the message lists the valid ones.</exception>
     public static ModelPreset Find(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))

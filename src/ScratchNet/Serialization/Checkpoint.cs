@@ -32,7 +32,7 @@ public static class Checkpoint
     /// <exception cref="ModelFileException">The file is not a readable checkpoint.</exception>
     public static (NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State, IReadOnlyDictionary<string, string> Settings) Load(string path)
     {
-        var (network, metadata, extras) = ModelFile.Read(path, name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) || name.StartsWith(BestPrefix, StringComparison.Ordinal));
+        var (network, metadata, extras) = ModelFile.Read(path, IsState);
         if (!metadata.TryGetValue("checkpoint", out string? json))
             throw new ModelFileException(path, "it is a model file, not a checkpoint (it has no 'checkpoint' metadata).");
         var record = ModelFile.ParseJson<CheckpointRecord>(path, "checkpoint", json);
@@ -51,6 +51,22 @@ public static class Checkpoint
             : new Dictionary<string, string>();
         return (network, optimizerState, state, settings);
     }
+
+    /// <summary>
+    /// Reads the model a file holds, a model file or a checkpoint: a checkpoint's network is its weights as of
+    /// its last completed epoch; its optimizer state and best weights are ignored. As strict as <see cref="ModelFile.Load"/> otherwise.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is unreadable, corrupt, or does not match its architecture.</exception>
+    public static NeuralNetwork LoadModel(string path)
+    {
+        var (network, metadata, extras) = ModelFile.Read(path, IsState);
+        if (extras.Count > 0 && !metadata.ContainsKey("checkpoint"))
+            throw new ModelFileException(path, $"its weights do not match its architecture: {string.Join("; ", extras.Keys.Order().Select(k => $"unexpected '{k}'"))}.");
+        return network;
+    }
+
+    // Tensors a checkpoint holds besides the model's own.
+    private static bool IsState(string name) => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) || name.StartsWith(BestPrefix, StringComparison.Ordinal);
 
     private sealed record CheckpointRecord(
         int CompletedEpochs, EpochResult[] History, double BestAccuracy, double BestLoss, int EvaluationsWithoutImprovement, bool StoppedEarly,

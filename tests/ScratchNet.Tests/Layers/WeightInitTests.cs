@@ -5,7 +5,7 @@ using ScratchNet.Training;
 namespace ScratchNet.Tests.Layers;
 
 /// <summary>
-/// DESIGN.md item 2: the notebook drew every weight from N(0, 1); ScratchNet defaults to Glorot scaling
+/// docs/notebook.md, item 2: the notebook drew every weight from N(0, 1); ScratchNet defaults to Glorot scaling
 /// and keeps "standard" selectable. Initial weights are reproducible from the seed.
 /// </summary>
 public class WeightInitTests

@@ -5,7 +5,7 @@ using ScratchNet.Training;
 namespace ScratchNet.Tests.Losses;
 
 /// <summary>
-/// DESIGN.md item 3: the notebook's loss value had a binary term its gradient lacked. Here value and gradient
+/// docs/notebook.md, item 3: the notebook's loss value had a binary term its gradient lacked. Here value and gradient
 /// must agree numerically, the value must be the plain cross-entropy, and extreme logits stay finite.
 /// </summary>
 public class LossTests

@@ -8,7 +8,7 @@ using ScratchNet.Training;
 namespace ScratchNet.Tests.Operations;
 
 /// <summary>
-/// Pins the notebook's two convolution gradient bugs (DESIGN.md items 9 and 10): each test passes on
+/// Pins the notebook's two convolution gradient bugs (docs/notebook.md, items 9 and 10): each test passes on
 /// ScratchNet's convolution and shows, with the notebook's formula translated to loops, that the same
 /// check catches the bug.
 /// </summary>
@@ -53,7 +53,7 @@ public class NotebookConvolutionBugTests
     [Fact]
     public void Notebook_weight_gradient_translation_is_exact_at_batch_one()
     {
-        // Sanity check of the translation above: the ordering bug is invisible at batch 1, as DESIGN.md says.
+        // Sanity check of the translation above: the ordering bug is invisible at batch 1, as docs/notebook.md says.
         ConvSpec spec = ConvolutionTests.Spec(1, 2, 5, 6, 3, 3, 3, 1, 1, "same");
         Tensor x = TestData.Uniform(54, spec.InputShape), dz = TestData.Uniform(55, spec.OutputShape);
         double[] reference = NaiveConvolution.WeightGradient(spec, x.Span, dz.Span);
@@ -85,7 +85,7 @@ public class NotebookConvolutionBugTests
     }
 
     /// <summary>
-    /// Item 10's test as DESIGN.md states it: a convolution that is not the first layer, so its input
+    /// Item 10's test as docs/notebook.md states it: a convolution that is not the first layer, so its input
     /// gradient feeds the first convolution's weight gradient. Non-square input, batch 1 and 3.
     /// </summary>
     [Theory]

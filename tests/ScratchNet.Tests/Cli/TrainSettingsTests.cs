@@ -1,0 +1,118 @@
+using ScratchNet.Cli;
+using ScratchNet.Layers;
+using ScratchNet.Losses;
+using ScratchNet.Models;
+using ScratchNet.Optimizers;
+using ScratchNet.Serialization;
+using ScratchNet.Training;
+using static ScratchNet.Tests.Cli.CliModels;
+using static ScratchNet.Tests.Cli.CommandLineTests;
+
+namespace ScratchNet.Tests.Cli;
+
+/// <summary>
+/// The settings a run records (<see cref="TrainSettingFields"/>): every one is written and read back unchanged, and a
+/// checkpoint whose settings are missing or do not parse is refused with a message naming the setting and the file.
+/// </summary>
+public sealed class TrainSettingsTests
+{
+    // Every setting differs from what a fresh TrainSettings holds, so a field the table forgot to read would show.
+    private static readonly TrainSettings Everything = new()
+    {
+        ModelName = "lenet5", Preset = ModelPreset.LeNet5, Epochs = 7, BatchSize = 33, Optimizer = "adamw", LearningRate = 0.0123f,
+        Momentum = 0.85f, WeightDecay = 0.0005f, Schedule = "cosine", FinalLearningRate = 1.5e-5f, WarmupEpochs = 2, Init = WeightInit.He,
+        Seed = -42, Data = "/data/somewhere", Limit = 1000, Validation = 100, Patience = 3, Augment = true, Threads = 3, EvalEvery = 2,
+        Metrics = "m.json", Out = "run",
+    };
+
+    [Fact]
+    public void Describe_ThenRead_GivesBackEverySetting()
+    {
+        IReadOnlyDictionary<string, string> description = Everything.Describe();
+
+        TrainSettings read = TrainSettings.FromDescription(description, "checkpoint.safetensors", "run", "m.json");
+
+        Assert.Equal(Everything, read);
+        Assert.Equal(TrainSettingFields.All.Select(f => f.Name), description.Keys);
+    }
+
+    [Fact]
+    public void Table_CoversEveryPropertyButThoseARunIsGivenAnew()
+    {
+        // Metrics and Out come from the resuming command line; the preset is looked up by the model's name.
+        string[] notRecorded = [nameof(TrainSettings.Metrics), nameof(TrainSettings.Out), nameof(TrainSettings.Preset)];
+        int properties = typeof(TrainSettings).GetProperties().Count(p => p.CanWrite && !notRecorded.Contains(p.Name));
+        Assert.Equal(properties, TrainSettingFields.All.Count);
+    }
+
+    [Fact]
+    public void Read_SpecificationRun_HasNoPreset()
+    {
+        TrainSettings spec = Everything with { ModelName = "my-model", Preset = null, SpecPath = "my-model.json", Data = null, Limit = null };
+
+        TrainSettings read = TrainSettings.FromDescription(spec.Describe(), "c.safetensors", "run", "m.json");
+
+        Assert.Equal(spec, read);
+    }
+
+    [Theory]
+    [InlineData("epochs", "abc", "a whole number of at least 1")]
+    [InlineData("epochs", "0", "a whole number of at least 1")]
+    [InlineData("lr", "fast", "a positive finite number")]
+    [InlineData("lr", "NaN", "a positive finite number")]
+    [InlineData("momentum", "1.5", "[0, 1)")]
+    [InlineData("optimizer", "rmsprop", "one of sgd, momentum")]
+    [InlineData("init", "zeros", "one of glorot, he, standard")]
+    [InlineData("limit", "-5", "or empty")]
+    [InlineData("augment", "yes", "one of true, false")]
+    [InlineData("model", "resnet", "names no preset")]
+    public void Read_BadSetting_NamesTheSettingAndTheFile(string field, string value, string expected)
+    {
+        var description = new Dictionary<string, string>(Everything.Describe()) { [field] = value };
+
+        var e = Assert.Throws<ModelFileException>(() => TrainSettings.FromDescription(description, "/runs/a/checkpoint.safetensors", "/runs/a", null));
+
+        Assert.Contains($"'{field}'", e.Message);
+        Assert.Contains("/runs/a/checkpoint.safetensors", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Read_MissingSetting_NamesIt()
+    {
+        var description = new Dictionary<string, string>(Everything.Describe());
+        description.Remove("batch_size");
+
+        var e = Assert.Throws<ModelFileException>(() => TrainSettings.FromDescription(description, "c.safetensors", "run", null));
+
+        Assert.Contains("'batch_size' is missing", e.Message);
+    }
+
+    [Theory]
+    [InlineData("epochs", "abc", "'epochs' is 'abc'")]
+    [InlineData("threads", null, "'threads' is missing")]
+    public void Resume_CheckpointWithABadSetting_GivesOneErrorNamingTheSettingAndTheFile(string field, string? value, string expected)
+    {
+        string folder = NewPath("");
+        var settings = new Dictionary<string, string>(Everything.Describe());
+        if (value is null) settings.Remove(field);
+        else settings[field] = value;
+        var network = new NeuralNetwork([new Flatten(), new Dense(10)], new SoftmaxCrossEntropy(), seed: 1);
+        network.Build([1, 4, 4]);
+        string checkpoint = Path.Combine(folder, "checkpoint.safetensors");
+        Checkpoint.Save(checkpoint, network, new SGDMomentum(0.01f, 0.9f), new TrainingState(), settings);
+
+        var result = Run("train", "--resume", folder);
+
+        AssertOneError(result, 1, expected);
+        Assert.Contains(checkpoint, result.Error);
+    }
+
+    [Fact]
+    public void PresetLookup_IgnoresCase()
+    {
+        Assert.Same(ModelPreset.LeNet5, ModelPreset.Find("LeNet5"));
+        Assert.Same(ModelPreset.FashionCnn, ModelPreset.Find("FASHION-CNN"));
+        AssertSuccess(Run("summary", "--model", "LeNet5"));
+    }
+}
