@@ -45,25 +45,36 @@ internal static class CliSupport
     /// <summary>The most bytes a model specification may have: a spec is a few hundred bytes of JSON.</summary>
     public const int MaxSpecBytes = 1 << 20;
 
-    /// <summary>
-    /// The text of the specification file <paramref name="path"/>, read up to <see cref="MaxSpecBytes"/>: a device
-    /// such as /dev/zero, or a large file given by mistake, is refused instead of read without end.
-    /// </summary>
+    /// <summary>The text of the specification file <paramref name="path"/>, read with <see cref="ReadAtMost"/> up to <see cref="MaxSpecBytes"/>.</summary>
     public static string ReadSpec(string path)
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read);
-            var bytes = new byte[MaxSpecBytes + 1];
-            int length = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (length > MaxSpecBytes)
-                throw new UsageException($"--spec {path} is larger than {MaxSpecBytes:N0} bytes; a model specification is a small JSON file (docs/model-spec.md).");
-            return Encoding.UTF8.GetString(bytes, 0, length).TrimStart('\uFEFF'); // as File.ReadAllText, without a byte-order mark
+            byte[] bytes = ReadAtMost(path, MaxSpecBytes)
+                ?? throw new UsageException($"--spec {path} is larger than {MaxSpecBytes:N0} bytes; a model specification is a small JSON file (docs/model-spec.md).");
+            return Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'); // as File.ReadAllText, without a byte-order mark
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"cannot read the model specification {path}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The bytes of the file <paramref name="path"/>, or null when it holds more than <paramref name="maxBytes"/>: no more
+    /// than that is read, so a device such as /dev/zero, or a huge file given by mistake, is refused instead of read without end.
+    /// </summary>
+    public static byte[]? ReadAtMost(string path, int maxBytes)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var content = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        for (int read; (read = file.Read(chunk)) > 0;)
+        {
+            if (content.Length + read > maxBytes) return null;
+            content.Write(chunk, 0, read);
+        }
+        return content.ToArray();
     }
 
     /// <summary>Parses "C,H,W" (or "CxHxW") into three positive sizes.</summary>
