@@ -97,6 +97,16 @@ internal static class OptionChecks
         _ => "a value",
     };
 
+    public static Option<int?> AtMost(this Option<int?> option, int maximum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out int? value)) return;
+            if (value > maximum) result.AddError($"{option.Name} must be at most {maximum}, got {value}.");
+        });
+        return option;
+    }
+
     public static Option<int> AtMost(this Option<int> option, int maximum)
     {
         option.Validators.Add(result =>

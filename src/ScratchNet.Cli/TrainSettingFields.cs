@@ -21,7 +21,7 @@ internal static class TrainSettingFields
     [
         new("model", "a model name", s => s.ModelName, (s, v) => v.Length > 0 ? s with { ModelName = v } : null),
         Int("epochs", 1, s => s.Epochs, (s, v) => s with { Epochs = v }),
-        Int("batch_size", 1, s => s.BatchSize, (s, v) => s with { BatchSize = v }),
+        Int("batch_size", 1, s => s.BatchSize, (s, v) => s with { BatchSize = v }, max: TrainOptions.MaxBatchSize),
         OneOf("optimizer", OptimizerCatalog.Optimizers, s => s.Optimizer, (s, v) => s with { Optimizer = v }),
         Float("lr", "a positive finite number", s => s.LearningRate, (s, v) => v > 0 ? s with { LearningRate = v } : null),
         Float("momentum", "a number in [0, 1)", s => s.Momentum, (s, v) => v is >= 0 and < 1 ? s with { Momentum = v } : null),

@@ -44,6 +44,7 @@ public sealed class CommandLineTests
     [InlineData("--threads", "2147483647", "--threads must be at most 256", 2)]
     [InlineData("--threads", "10000", "--threads must be at most 256", 2)]
     [InlineData("--data", "", "--data was given an empty value", 2)]
+    [InlineData("--batch-size", "2147483647", "--batch-size must be at most 65536", 2)]
     [InlineData("--metrics", " ", "--metrics was given an empty value", 2)]
     [InlineData("--data", "/no/such/folder", "apt-get install dataset-fashion-mnist", 1)]
     public void Train_BadArgument_PrintsOneClearLineAndFails(string option, string value, string expected, int exitCode)
