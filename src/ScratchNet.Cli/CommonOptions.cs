@@ -19,8 +19,7 @@ internal static class CommonOptions
     {
         var option = new Option<string?>("--model")
         {
-            Description = "A model preset: " + string.Join("; ", ModelPreset.All.Select(p => $"{p.Name} ({p.Description})")) +
-                          (defaultPreset is null ? "" : $" (default: {defaultPreset.Name})"),
+            Description = "A model preset: " + string.Join("; ", ModelPreset.All.Select(p => $"{p.Name} ({p.Description})")),
         };
         if (defaultPreset is not null) option.DefaultValueFactory = _ => defaultPreset.Name;
         return option.OneOf(ModelPreset.All.Select(p => p.Name).ToArray());

@@ -32,7 +32,7 @@ internal static class ScratchNetCommand
         if (parsed.Errors.Count > 0)
         {
             string help = parsed.CommandResult.Command == root ? $"{CommandName} --help" : $"{CommandName} {parsed.CommandResult.Command.Name} --help";
-            Console.Error.WriteLine($"error: {Readable(parsed.Errors[0].Message)} (see '{help}')");
+            Console.Error.WriteLine($"error: {Message(parsed, root)} (see '{help}')");
             return ExitCodes.BadArguments;
         }
         return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration
@@ -42,6 +42,16 @@ internal static class ScratchNetCommand
             Output = Console.Out,
             Error = Console.Error,
         }));
+    }
+
+    // Without a known command the parser's first complaint is "Required command was not provided", even for a misspelt one.
+    private static string Message(ParseResult parsed, Command root)
+    {
+        if (parsed.CommandResult.Command != root) return Readable(parsed.Errors[0].Message);
+        string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+        return parsed.UnmatchedTokens.Count > 0
+            ? $"unknown command or option '{parsed.UnmatchedTokens[0]}'; the commands are {commands}."
+            : $"give a command: {commands}.";
     }
 
     // The parser names .NET types ("System.Nullable`1[System.Int32]"); a user wants to read "a whole number".

@@ -21,7 +21,7 @@ internal static class TrainCommand
     }
 
     /// <summary>Where an interrupted run stands: its network, its optimizer's state and the trainer's state.</summary>
-    private sealed record ResumePoint(NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State);
+    internal sealed record ResumePoint(NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State);
 
     private static int Resume(string folder, string? metrics, TrainingOutput console)
     {
@@ -34,14 +34,18 @@ internal static class TrainCommand
         return Run(settings, console, new ResumePoint(network, optimizerState, state));
     }
 
-    private static int Run(TrainSettings s, TrainingOutput console, ResumePoint? resumed = null)
+    /// <summary>
+    /// Trains as <paramref name="s"/> says, from scratch or from <paramref name="resumed"/>, on the data <c>--data</c> names
+    /// or on <paramref name="source"/> (raw sets already in memory).
+    /// </summary>
+    internal static int Run(TrainSettings s, TrainingOutput console, ResumePoint? resumed = null, TrainingData? source = null)
     {
         var files = new TrainRunFiles(s);
-        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork();
-        TrainingData raw = TrainingData.Load(s);
+        TrainingData raw = TrainingData.Load(s, source);
         // Statistics of the raw training images only, applied to every set and kept with the model.
         Standardizer standardizer = Standardizer.Fit(raw.Train.Images);
         TrainingData data = raw.Standardize(standardizer);
+        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork(data.Train.ClassCount);
         Prepare(network, s, standardizer, data.Train);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is not null) optimizer.LoadState(resumed.OptimizerState, network.Parameters);
@@ -63,13 +67,17 @@ internal static class TrainCommand
         return ExitCodes.Success;
     }
 
-    // The network takes the data's images, standardised as in training, and knows its classes' names.
+    // The network takes the data's images, standardised as in training, gives one score per class and knows the classes' names.
     private static void Prepare(NeuralNetwork network, TrainSettings s, Standardizer standardizer, ImageDataset train)
     {
         network.Threads = s.Threads;
         network.Normalization = standardizer;
         network.ClassNames = train.ClassNames;
         CliSupport.Build(network, train.ImageShape);
+        int[] output = CliSupport.OutputShapes(network.Layers, train.ImageShape)[^1];
+        if (output is not [int outputs] || outputs != train.ClassCount)
+            throw new UsageException($"the model {s.ModelName} gives {CliSupport.FormatShape(output)} outputs per image but the data has {train.ClassCount} classes; " +
+                                     "its last layer needs one output per class.");
     }
 
     private static void Announce(TrainingOutput console, TrainSettings s, TrainingData data, NeuralNetwork network)

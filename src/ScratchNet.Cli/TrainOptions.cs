@@ -11,7 +11,7 @@ namespace ScratchNet.Cli;
 internal sealed class TrainOptions
 {
     // A specification brings no training recipe: Adam 1e-3, batch 64, 10 epochs unless told otherwise.
-    private static readonly ModelPreset SpecDefaults = new("spec", "", 1e-3f, 0.9f, 64, 10, () => [], "adam", "constant");
+    private static readonly ModelPreset SpecDefaults = new("spec", "", 1e-3f, 0.9f, 64, 10, _ => [], "adam", "constant");
 
     private readonly Option<string?> _model = CommonOptions.Model(defaultPreset: ModelPreset.SeedCnn);
     private readonly Option<string?> _spec = CommonOptions.Spec();

@@ -48,10 +48,10 @@ internal sealed record TrainSettings
     /// <summary>The run's folder; not recorded (a resumed run writes where its checkpoint is).</summary>
     public string? Out { get; init; }
 
-    /// <summary>Creates the untrained network: the preset's layers, or those of the specification file.</summary>
-    public NeuralNetwork CreateNetwork()
+    /// <summary>Creates the untrained network: the preset's layers with one output per class, or those of the specification file.</summary>
+    public NeuralNetwork CreateNetwork(int classes)
     {
-        if (Preset is not null) return Preset.CreateNetwork(Init, Seed, Augment);
+        if (Preset is not null) return Preset.CreateNetwork(Init, Seed, Augment, classes);
         string json;
         try
         {

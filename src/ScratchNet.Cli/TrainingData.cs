@@ -9,10 +9,13 @@ namespace ScratchNet.Cli;
 /// </summary>
 internal sealed record TrainingData(ImageDataset Train, ImageDataset? Validation, ImageDataset Test, string Source)
 {
-    /// <summary>The raw sets <paramref name="s"/> asks for: its data, the first <c>--limit</c> training images, <c>--validation</c> held out.</summary>
-    public static TrainingData Load(TrainSettings s)
+    /// <summary>
+    /// The raw sets <paramref name="s"/> asks for: its data (or <paramref name="source"/>, sets already in memory),
+    /// the first <c>--limit</c> training images, <c>--validation</c> held out.
+    /// </summary>
+    public static TrainingData Load(TrainSettings s, TrainingData? source = null)
     {
-        TrainingData data = LoadSource(s.Data);
+        TrainingData data = source ?? LoadSource(s.Data);
         if (s.Limit is { } limit) data = data with { Train = data.Train.Take(limit) };
         if (s.Validation is { } held)
         {

@@ -5,8 +5,8 @@ namespace ScratchNet.Cli.Reporting;
 
 /// <summary>
 /// Draws misclassified images in a grid of up to five columns, each enlarged by repeating pixels (nearest neighbour),
-/// with the caption "true → predicted" and the network's probability for its (wrong) answer.
-/// Pixel <c>[0, 0]</c> is the top-left corner, as in the data set.
+/// with the caption "true → predicted" and the network's probability for its (wrong) answer. Grey images are drawn
+/// grey, three-channel ones in colour (red, green, blue). Pixel <c>[0, 0]</c> is the top-left corner, as in the data set.
 /// </summary>
 internal static class MisclassifiedGridImage
 {
@@ -16,7 +16,7 @@ internal static class MisclassifiedGridImage
     {
         if (samples.Count == 0) return Drawing.Placeholder("No misclassified test images to show.");
         samples = samples.Take(RunSummary.MaxMisclassified).ToArray();
-        int maxH = samples.Max(s => s.Pixels.GetLength(0)), maxW = samples.Max(s => s.Pixels.GetLength(1));
+        int maxH = samples.Max(s => s.Height), maxW = samples.Max(s => s.Width);
         int scale = Math.Max(1, (int)(ImageTarget / Math.Max(1, Math.Max(maxH, maxW))));
         int columns = Math.Min(5, samples.Count), rows = (samples.Count + columns - 1) / columns;
         const float captionSize = 13, detailSize = 11;
@@ -35,14 +35,13 @@ internal static class MisclassifiedGridImage
             for (int i = 0; i < samples.Count; i++)
             {
                 MisclassifiedSample s = samples[i];
-                int h = s.Pixels.GetLength(0), w = s.Pixels.GetLength(1);
+                int h = s.Height, w = s.Width;
                 float cellX = gridLeft + i % columns * cellW, cellY = top + i / columns * cellH;
                 float x0 = cellX + (cellW - Gap - w * scale) / 2, y0 = cellY + (maxH - h) * scale / 2f;
                 for (int y = 0; y < h; y++)
                     for (int x = 0; x < w; x++)
                     {
-                        byte v = s.Pixels[y, x];
-                        Drawing.Fill(canvas, new SKRect(x0 + x * scale, y0 + y * scale, x0 + (x + 1) * scale, y0 + (y + 1) * scale), new SKColor(v, v, v));
+                        Drawing.Fill(canvas, new SKRect(x0 + x * scale, y0 + y * scale, x0 + (x + 1) * scale, y0 + (y + 1) * scale), Colour(s, y, x));
                     }
                 Drawing.Outline(canvas, new SKRect(x0 - 0.5f, y0 - 0.5f, x0 + w * scale + 0.5f, y0 + h * scale + 0.5f), Drawing.Muted);
 
@@ -57,6 +56,11 @@ internal static class MisclassifiedGridImage
             }
         });
     }
+
+    // Grey repeats the one channel; otherwise the first three are red, green and blue.
+    private static SKColor Colour(MisclassifiedSample s, int y, int x) => s.Channels < 3
+        ? new SKColor(s.Pixels[0, y, x], s.Pixels[0, y, x], s.Pixels[0, y, x])
+        : new SKColor(s.Pixels[0, y, x], s.Pixels[1, y, x], s.Pixels[2, y, x]);
 
     private static string Name(IReadOnlyList<string> classNames, int index) =>
         (uint)index < (uint)classNames.Count ? classNames[index] : index.ToString(CultureInfo.InvariantCulture);

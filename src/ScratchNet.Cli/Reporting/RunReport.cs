@@ -77,7 +77,9 @@ public static class RunReport
             (Save(folder, FiltersFileName, FilterGridImage.Render(summary.FirstConvWeights)), "First-layer filters",
                 summary.FirstConvWeights is null
                     ? "The model has no convolution layer."
-                    : $"The weights of the first convolution layer{shape}, each filter scaled from its own minimum (black) to its maximum (white), enlarged without smoothing."),
+                    : summary.FirstConvWeights is { Rank: 4 } colour && colour.Dim(1) == 3
+                        ? $"The weights of the first convolution layer{shape}, its three input channels drawn as red, green and blue, each filter scaled from its own minimum to its maximum, enlarged without smoothing."
+                        : $"The weights of the first convolution layer{shape}, each filter scaled from its own minimum (black) to its maximum (white), enlarged without smoothing."),
             (Save(folder, MisclassifiedFileName, MisclassifiedGridImage.Render(summary.Misclassified, summary.ClassNames)), "Misclassified test images",
                 summary.Misclassified.Count == 0
                     ? "No misclassified test images were given."

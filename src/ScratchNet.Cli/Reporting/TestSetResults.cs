@@ -15,8 +15,8 @@ public sealed record TestSetResults(int[,] ConfusionMatrix, IReadOnlyList<Miscla
     /// <summary>
     /// Runs <paramref name="network"/> in inference mode over <paramref name="standardisedTest"/> in batches and
     /// counts true against predicted classes (the largest output, the first on ties). The pictures of misclassified
-    /// images come from <paramref name="rawTest"/>, which must hold the same images unstandardised (values 0 to 255);
-    /// images with several channels are shown as the mean of their channels.
+    /// images come from <paramref name="rawTest"/>, which must hold the same images unstandardised (values 0 to 255):
+    /// three channels are kept as red, green and blue; any other number is shown as the mean of the channels.
     /// </summary>
     /// <param name="network">A built network whose outputs are one score per class.</param>
     /// <param name="standardisedTest">The test set as the network expects it.</param>
@@ -69,7 +69,7 @@ public sealed record TestSetResults(int[,] ConfusionMatrix, IReadOnlyList<Miscla
         MisclassifiedSample[] worst = mistakes
             .OrderByDescending(m => m.Probability).ThenBy(m => m.Index)
             .Take(maxMisclassified)
-            .Select(m => new MisclassifiedSample(m.Index, GreyPixels(rawTest.Images, m.Index), rawTest.Labels[m.Index], m.Predicted, m.Probability))
+            .Select(m => new MisclassifiedSample(m.Index, Pixels(rawTest.Images, m.Index), rawTest.Labels[m.Index], m.Predicted, m.Probability))
             .ToArray();
         return new TestSetResults(confusion, worst);
     }
@@ -92,19 +92,22 @@ public sealed record TestSetResults(int[,] ConfusionMatrix, IReadOnlyList<Miscla
         return 1 / total;
     }
 
-    // Image i of an NCHW tensor as [y, x] bytes; channels are averaged, values rounded and clamped to 0..255.
-    private static byte[,] GreyPixels(Tensor images, int i)
+    // Image i of an NCHW tensor as [channel, y, x] bytes, values rounded and clamped to 0..255: RGB stays three
+    // channels, anything else becomes one, the mean of the channels.
+    private static byte[,,] Pixels(Tensor images, int i)
     {
         int channels = images.Dim(1), height = images.Dim(2), width = images.Dim(3), plane = height * width;
+        int kept = channels == 3 ? 3 : 1, averaged = channels / kept;
         ReadOnlySpan<float> image = images.Span.Slice(i * images.SampleLength, images.SampleLength);
-        var pixels = new byte[height, width];
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-            {
-                double sum = 0;
-                for (int c = 0; c < channels; c++) sum += image[c * plane + y * width + x];
-                pixels[y, x] = (byte)Math.Clamp(Math.Round(sum / channels), 0, 255);
-            }
+        var pixels = new byte[kept, height, width];
+        for (int k = 0; k < kept; k++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    double sum = 0;
+                    for (int c = k; c < k + averaged; c++) sum += image[c * plane + y * width + x];
+                    pixels[k, y, x] = (byte)Math.Clamp(Math.Round(sum / averaged), 0, 255);
+                }
         return pixels;
     }
 }

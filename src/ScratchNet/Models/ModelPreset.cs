@@ -16,7 +16,7 @@ namespace ScratchNet.Models;
 /// <param name="Momentum">Default momentum of SGDMomentum.</param>
 /// <param name="BatchSize">Default batch size.</param>
 /// <param name="Epochs">Default number of epochs.</param>
-/// <param name="CreateLayers">Creates fresh, unbuilt layers.</param>
+/// <param name="CreateLayers">Creates fresh, unbuilt layers for a given number of classes (the outputs of the last layer).</param>
 /// <param name="Optimizer">Default optimizer (a name of <see cref="OptimizerCatalog.Optimizers"/>).</param>
 /// <param name="Schedule">Default learning-rate schedule (a name of <see cref="OptimizerCatalog.Schedules"/>).</param>
 /// <param name="WeightDecay">Default weight decay.</param>
@@ -26,8 +26,8 @@ namespace ScratchNet.Models;
 /// </param>
 public sealed record ModelPreset(
     string Name, string Description, float LearningRate, float Momentum, int BatchSize, int Epochs,
-    Func<IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f,
-    Func<IReadOnlyList<Layer>>? CreateAugmentedLayers = null)
+    Func<int, IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f,
+    Func<int, IReadOnlyList<Layer>>? CreateAugmentedLayers = null)
 {
     /// <summary>
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
@@ -38,23 +38,24 @@ public sealed record ModelPreset(
     public static ModelPreset SeedCnn { get; } = new(
         "seed-cnn", "the notebook's CNN: Conv2D 16@5x5 same, tanh, flatten -> Dense 10",
         LearningRate: 0.01f, Momentum: 0.9f, BatchSize: 60, Epochs: 10,
-        () => [new Conv2D(16, 5, padding: Operations.Padding.Same, bias: false, activation: new Tanh(), flatten: true), new Dense(10)]);
+        classes => [new Conv2D(16, 5, padding: Operations.Padding.Same, bias: false, activation: new Tanh(), flatten: true), new Dense(classes)]);
 
     /// <summary>A plain two-layer perceptron: Flatten → Dense(128, ReLU) → Dense(10).</summary>
     public static ModelPreset Mlp { get; } = new(
         "mlp", "two dense layers: Flatten -> Dense 128 ReLU -> Dense 10",
         LearningRate: 0.01f, Momentum: 0.9f, BatchSize: 60, Epochs: 10,
-        () => [new Flatten(), new Dense(128, new ReLU()), new Dense(10)]);
+        classes => [new Flatten(), new Dense(128, new ReLU()), new Dense(classes)]);
 
     /// <summary>
-    /// LeNet-5 (LeCun et al., 1998) for 28×28 inputs: Conv 6@5×5 same, tanh, 2×2 average pooling,
-    /// Conv 16@5×5, tanh, pooling, then dense 120 → 84 → 10 with tanh; Adam with cosine decay.
+    /// LeNet-5 (LeCun et al., 1998), its first convolution padded ("same") so that 28×28 inputs keep the original's
+    /// 32×32 geometry: Conv 6@5×5 same, tanh, 2×2 average pooling, Conv 16@5×5 valid, tanh, pooling, then dense
+    /// 120 → 84 → classes with tanh; Adam with cosine decay. Inputs need H and W of at least 12.
     /// </summary>
     public static ModelPreset LeNet5 { get; } = new(
         "lenet5", "LeNet-5: Conv 6@5x5 tanh, avgpool, Conv 16@5x5 tanh, avgpool, Dense 120-84-10",
         LearningRate: 1e-3f, Momentum: 0.9f, BatchSize: 64, Epochs: 10,
-        () => [new Conv2D(6, 5, activation: new Tanh()), new AvgPool2D(2), new Conv2D(16, 5, padding: Operations.Padding.Valid, activation: new Tanh()),
-               new AvgPool2D(2), new Flatten(), new Dense(120, new Tanh()), new Dense(84, new Tanh()), new Dense(10)],
+        classes => [new Conv2D(6, 5, activation: new Tanh()), new AvgPool2D(2), new Conv2D(16, 5, padding: Operations.Padding.Valid, activation: new Tanh()),
+               new AvgPool2D(2), new Flatten(), new Dense(120, new Tanh()), new Dense(84, new Tanh()), new Dense(classes)],
         Optimizer: "adam", Schedule: "cosine");
 
     /// <summary>
@@ -68,11 +69,11 @@ public sealed record ModelPreset(
     public static ModelPreset FashionCnn { get; } = new(
         "fashion-cnn", "2 blocks of 2 conv3x3+BN+ReLU (32, 64), maxpool, dropout; Dense 128+BN+ReLU, dropout; Dense 10",
         LearningRate: 1e-3f, Momentum: 0.9f, BatchSize: 128, Epochs: 15,
-        () => [.. ConvBlock(32), .. ConvBlock(64), new Flatten(), new Dense(128, bias: false),
-               new BatchNorm(activation: new ReLU()), new Dropout(0.5f), new Dense(10)],
+        classes => [.. ConvBlock(32), .. ConvBlock(64), new Flatten(), new Dense(128, bias: false),
+               new BatchNorm(activation: new ReLU()), new Dropout(0.5f), new Dense(classes)],
         Optimizer: "adam", Schedule: "cosine",
-        CreateAugmentedLayers: () => [.. ConvBlock(32, dropout: 0), .. ConvBlock(64, dropout: 0), new Flatten(), new Dense(128, bias: false),
-               new BatchNorm(activation: new ReLU()), new Dense(10)]);
+        CreateAugmentedLayers: classes => [.. ConvBlock(32, dropout: 0), .. ConvBlock(64, dropout: 0), new Flatten(), new Dense(128, bias: false),
+               new BatchNorm(activation: new ReLU()), new Dense(classes)]);
 
     /// <summary>Every preset, by name.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn];
@@ -95,12 +96,14 @@ public sealed record ModelPreset(
         ?? throw new ArgumentException($"Unknown model '{name}'. Valid models: {string.Join(", ", All.Select(p => p.Name))}.");
 
     /// <summary>
-    /// Creates the network with softmax cross-entropy, weights drawn with <paramref name="init"/> from
-    /// <paramref name="seed"/>; with <paramref name="augmented"/>, the layers meant for augmented training.
+    /// Creates the network with softmax cross-entropy and <paramref name="classes"/> outputs, weights drawn with
+    /// <paramref name="init"/> from <paramref name="seed"/>; with <paramref name="augmented"/>, the layers meant for
+    /// augmented training. The input shape is left open: <see cref="NeuralNetwork.Build"/> sizes every layer from it.
     /// </summary>
-    public NeuralNetwork CreateNetwork(WeightInit init = WeightInit.Glorot, int seed = 1, bool augmented = false)
+    public NeuralNetwork CreateNetwork(WeightInit init = WeightInit.Glorot, int seed = 1, bool augmented = false, int classes = 10)
     {
-        IReadOnlyList<Layer> layers = (augmented ? CreateAugmentedLayers ?? CreateLayers : CreateLayers)();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        IReadOnlyList<Layer> layers = (augmented ? CreateAugmentedLayers ?? CreateLayers : CreateLayers)(classes);
         foreach (Layer layer in layers) layer.WeightInit = init;
         return new NeuralNetwork(layers, new SoftmaxCrossEntropy(), seed);
     }

@@ -2,12 +2,13 @@ namespace ScratchNet.Training;
 
 /// <summary>
 /// On-the-fly augmentation of training images, in this order: a random shift of up to <see cref="MaxShift"/>
-/// pixels in each direction (the image is padded with its own background, the smallest value, and cropped
-/// back, which is the "pad and random crop" of the literature); with <see cref="FlipHorizontally"/>, a
+/// pixels in each direction (the image is padded with its own background, each channel's smallest value, and
+/// cropped back, which is the "pad and random crop" of the literature); with <see cref="FlipHorizontally"/>, a
 /// left-right mirror half of the time; and with probability <see cref="EraseProbability"/>, random erasing
 /// (Zhong et al., 2017, "Random Erasing Data Augmentation"): a rectangle covering 2–40 % of the image, with
-/// an aspect ratio between 0.3 and 3.3, is filled with noise drawn uniformly between the image's smallest and
-/// largest values. Only training batches are augmented; evaluation never is.
+/// an aspect ratio between 0.3 and 3.3, is filled in every channel with noise drawn uniformly between that
+/// channel's smallest and largest values. The channels of an image move together: one shift, one flip and one
+/// rectangle per image. Only training batches are augmented; evaluation never is.
 /// </summary>
 /// <param name="MaxShift">The largest shift in pixels, in [0, 8].</param>
 /// <param name="FlipHorizontally">Whether to mirror half of the images.</param>
@@ -37,9 +38,12 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
             int dy = random.Next(-MaxShift, MaxShift + 1), dx = random.Next(-MaxShift, MaxShift + 1);
             bool flip = FlipHorizontally && random.Next(2) == 1;
             Span<float> image = batch.Span.Slice(i * channels * plane, channels * plane);
-            float background = System.Numerics.Tensors.TensorPrimitives.Min(image);
+            // Each channel's own minimum: a black background is a different standardised value in each channel.
             for (int c = 0; c < channels; c++)
-                Transform(image.Slice(c * plane, plane), scratch[..plane], h, w, dy, dx, flip, background);
+            {
+                Span<float> channel = image.Slice(c * plane, plane);
+                Transform(channel, scratch[..plane], h, w, dy, dx, flip, System.Numerics.Tensors.TensorPrimitives.Min(channel));
+            }
             if (EraseProbability > 0) Erase(image, channels, h, w, random);
         }
     }
@@ -85,14 +89,17 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
         int eh = Math.Clamp((int)Math.Round(Math.Sqrt(area * aspect)), 1, h);
         int ew = Math.Clamp((int)Math.Round(Math.Sqrt(area / aspect)), 1, w);
         int top = (int)(draw.Top * (h - eh + 1)), left = (int)(draw.Left * (w - ew + 1));
-        float low = System.Numerics.Tensors.TensorPrimitives.Min(image), high = System.Numerics.Tensors.TensorPrimitives.Max(image);
         var noise = new Kernels.SplitMix64((ulong)draw.NoiseSeed);
         for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> channel = image.Slice(c * h * w, h * w);
+            float low = System.Numerics.Tensors.TensorPrimitives.Min(channel), high = System.Numerics.Tensors.TensorPrimitives.Max(channel);
             for (int y = top; y < top + eh; y++)
             {
                 Span<float> row = image.Slice(c * h * w + y * w + left, ew);
                 noise.NextSingles(row);
                 foreach (ref float value in row) value = low + (high - low) * value;
             }
+        }
     }
 }

@@ -178,11 +178,11 @@ public sealed class RunReportTests
         MisclassifiedSample surest = results.Misclassified[0];
         Assert.Equal((0, 2), (surest.TrueClass, surest.PredictedClass));
         Assert.Equal(Math.Exp(3) / (2 + Math.Exp(3)), surest.Probability, 5);
-        Assert.Equal(new byte[,] { { 10, 10, 70 } }, surest.Pixels);
+        Assert.Equal(new byte[,,] { { { 10, 10, 70 } } }, surest.Pixels);
         MisclassifiedSample second = results.Misclassified[1];
         Assert.Equal((2, 1), (second.TrueClass, second.PredictedClass));
         Assert.Equal(Math.Exp(2) / (1 + Math.E + Math.Exp(2)), second.Probability, 5);
-        Assert.Equal(new byte[,] { { 30, 50, 10 } }, second.Pixels);
+        Assert.Equal(new byte[,,] { { { 30, 50, 10 } } }, second.Pixels);
 
         Assert.Equal([2], TestSetResults.Compute(network, standardised, raw, maxMisclassified: 1).Misclassified.Select(m => m.Index));
         var summary = new RunSummary("hand-made", new Dictionary<string, string>(), [], names, results.ConfusionMatrix, null, results.Misclassified);
