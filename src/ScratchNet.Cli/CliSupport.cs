@@ -122,31 +122,27 @@ internal static class CliSupport
     /// <summary>"1×28×28".</summary>
     public static string FormatShape(ReadOnlySpan<int> shape) => string.Join("×", shape.ToArray());
 
-    /// <summary>Fails early, before any work, when <paramref name="path"/> (an output file of <paramref name="option"/>) cannot be written.</summary>
+    /// <summary>
+    /// Fails early, before any work, when <paramref name="path"/> (an output file of <paramref name="option"/>) cannot be
+    /// written: a folder, a link, a device or pipe, or a folder without write permission. Nothing is opened at the target.
+    /// </summary>
     public static void EnsureWritable(string path, string option)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a file name; got '{path}'.");
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{option} {path} is a folder; give a file name such as {Path.Combine(path, "metrics.json")}.");
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (File.Open(full + ".tmp", FileMode.Create)) { }
-            File.Delete(full + ".tmp");
+            SafeFile.CheckWritable(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{option}: cannot write {full}: {e.Message}");
+            throw new UsageException($"{option}: {(e.Message.Contains(full, StringComparison.Ordinal) ? e.Message : $"cannot write {full}: {e.Message}")}");
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> through a temporary name, so a reader never sees half of it.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full + ".tmp", text);
-        File.Move(full + ".tmp", full, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="text"/> with <see cref="SafeFile"/>: a reader never sees half of it, and nothing but a regular file is replaced.</summary>
+    public static void WriteAtomically(string path, string text) => SafeFile.WriteAllText(path, text);
 
     /// <summary>A plain-text table: columns padded to their widest cell; <paramref name="rightAligned"/> marks numeric columns.</summary>
     public static string Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, ISet<int>? rightAligned = null, string indent = "")

@@ -31,8 +31,10 @@ internal static class CommandRunner
 
     private static int Fail(string message, int code)
     {
-        // One line, whatever the message: some .NET messages add a second ("Actual value was …").
-        Console.Error.WriteLine($"error: {string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
+        // One line, whatever the message (some .NET messages add a second, "Actual value was …"), printed escaped:
+        // messages quote file contents (tensor names, metadata).
+        string oneLine = string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Console.Error.WriteLine($"error: {TerminalText.Clean(oneLine)}");
         return code;
     }
 }

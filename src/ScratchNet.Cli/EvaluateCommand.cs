@@ -77,8 +77,8 @@ internal static class EvaluateCommand
             return new ClassFigures(classNames[c], c, predicted == 0 ? 0 : (double)truePositive / predicted, actual == 0 ? 0 : (double)truePositive / actual, actual);
         }).ToArray();
 
-        Console.WriteLine($"model    {Path.GetFullPath(modelPath)}: {network.ParameterCount:N0} parameters, input {CliSupport.FormatShape(inputShape)}");
-        Console.WriteLine($"data     {folder}: {test.Count:N0} test images");
+        Console.WriteLine($"model    {TerminalText.Clean(Path.GetFullPath(modelPath))}: {network.ParameterCount:N0} parameters, input {CliSupport.FormatShape(inputShape)}");
+        Console.WriteLine($"data     {TerminalText.Clean(folder)}: {test.Count:N0} test images");
         Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
         Console.WriteLine($"test loss     {evaluation.Loss:F4}");
         Console.WriteLine();

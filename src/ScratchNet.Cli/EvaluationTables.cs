@@ -17,6 +17,7 @@ internal static class EvaluationTables
     /// <summary>Writes the tables to the console; <paramref name="metricsPath"/> is the --metrics file, if any.</summary>
     public static void Write(IReadOnlyList<EvaluateCommand.ClassFigures> perClass, int[,] confusion, string? metricsPath)
     {
+        metricsPath = metricsPath is null ? null : TerminalText.Clean(metricsPath); // class names and paths come from files and users
         int classes = perClass.Count;
         bool whole = classes <= MaxPrintedClasses;
         // Classes without test images have no recall to speak of; ties keep the class order.
@@ -26,7 +27,7 @@ internal static class EvaluationTables
         if (!whole)
             Console.WriteLine($"{classes} classes: the {listed.Count} with test images and the lowest recall ({whereAll})");
         Console.Write(CliSupport.Table(["class", "precision", "recall", "images"],
-            listed.Select(p => (IReadOnlyList<string>)[$"{p.Index} {p.Class}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
+            listed.Select(p => (IReadOnlyList<string>)[$"{p.Index} {TerminalText.Clean(p.Class)}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
             new HashSet<int> { 1, 2, 3 }));
         Console.WriteLine();
         if (!whole)
@@ -39,7 +40,7 @@ internal static class EvaluationTables
         var header = new List<string> { "true \\ predicted" };
         header.AddRange(Enumerable.Range(0, classes).Select(i => i.ToString()));
         Console.Write(CliSupport.Table(header,
-            Enumerable.Range(0, classes).Select(r => (IReadOnlyList<string>)[$"{r} {perClass[r].Class}", .. Enumerable.Range(0, classes).Select(c => confusion[r, c].ToString())]),
+            Enumerable.Range(0, classes).Select(r => (IReadOnlyList<string>)[$"{r} {TerminalText.Clean(perClass[r].Class)}", .. Enumerable.Range(0, classes).Select(c => confusion[r, c].ToString())]),
             Enumerable.Range(1, classes).ToHashSet()));
     }
 }

@@ -87,9 +87,9 @@ internal static class PredictCommand
         }
         foreach (ImagePredictions r in results)
         {
-            Console.WriteLine(r.File);
+            Console.WriteLine(TerminalText.Clean(r.File));
             Console.Write(CliSupport.Table(["rank", "class", "index", "probability"],
-                r.Predictions.Select((p, n) => (IReadOnlyList<string>)[(n + 1).ToString(), p.Class, p.Index.ToString(), $"{p.Probability:F4}"]),
+                r.Predictions.Select((p, n) => (IReadOnlyList<string>)[(n + 1).ToString(), TerminalText.Clean(p.Class), p.Index.ToString(), $"{p.Probability:F4}"]),
                 new HashSet<int> { 0, 2, 3 }, indent: "  "));
         }
         return ExitCodes.Success;

@@ -69,7 +69,7 @@ internal static class SummaryCommand
             inputShape = output;
         }
 
-        Console.WriteLine($"model {source}, input {CliSupport.FormatShape(shape)}, loss {network.Loss.GetType().Name}");
+        Console.WriteLine($"model {TerminalText.Clean(source)}, input {CliSupport.FormatShape(shape)}, loss {network.Loss.GetType().Name}");
         Console.WriteLine();
         Console.Write(CliSupport.Table(["#", "layer", "output", "parameters", "FLOPs"], rows, new HashSet<int> { 0, 3, 4 }));
         Console.WriteLine();

@@ -15,7 +15,7 @@ internal abstract class TrainingOutput
         : new LiveOutput();
 
     /// <summary>One line of set-up information ("data", "model", …).</summary>
-    public virtual void Info(string label, string text) => Console.WriteLine($"{label,-8} {text}");
+    public virtual void Info(string label, string text) => Console.WriteLine($"{label,-8} {TerminalText.Clean(text)}");
 
     /// <summary>Runs <paramref name="fit"/> while showing the trainer's progress.</summary>
     public abstract IReadOnlyList<EpochResult> Run(Trainer trainer, int epochs, Func<IReadOnlyList<EpochResult>> fit);
@@ -60,7 +60,7 @@ internal abstract class TrainingOutput
     private sealed class LiveOutput : TrainingOutput
     {
         public override void Info(string label, string text) =>
-            AnsiConsole.MarkupLine($"[grey]{label,-8}[/] {Markup.Escape(text)}");
+            AnsiConsole.MarkupLine($"[grey]{label,-8}[/] {Markup.Escape(TerminalText.Clean(text))}");
 
         public override void Result(string text) => AnsiConsole.MarkupLine($"[bold green]{Markup.Escape(text)}[/]");
 

@@ -1,4 +1,5 @@
 using System.Text;
+using ScratchNet.Serialization;
 
 namespace ScratchNet.Cli.Reporting;
 
@@ -107,9 +108,7 @@ public static class RunReport
 
     private static byte[] Save(string folder, string name, byte[] content)
     {
-        string path = Path.Combine(folder, name), temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, content);
-        File.Move(temporary, path, overwrite: true);
+        SafeFile.WriteAllBytes(Path.Combine(folder, name), content);
         return content;
     }
 }

@@ -25,4 +25,33 @@ public readonly record struct ConvGeometry(
 
     /// <summary>Values in one input image.</summary>
     public int ImageLength => Channels * Height * Width;
+
+    /// <summary>
+    /// This geometry, after checking that every size derived from it (padded input, output, image, and the
+    /// im2col matrix of patch length × output positions) fits an array; <paramref name="owner"/> names the layer
+    /// in the error. The properties above compute in int, so a huge padding or kernel would otherwise wrap.
+    /// </summary>
+    /// <exception cref="Operations.ShapeMismatchException">A size is too large.</exception>
+    public ConvGeometry CheckSizes(string owner)
+    {
+        try
+        {
+            checked
+            {
+                long paddedHeight = (long)Height + PadTop + PadBottom, paddedWidth = (long)Width + PadLeft + PadRight;
+                long outputs = Math.Max(0, (paddedHeight - KernelHeight) / StrideHeight + 1) * Math.Max(0, (paddedWidth - KernelWidth) / StrideWidth + 1);
+                long patch = (long)Channels * KernelHeight * KernelWidth;
+                if (paddedHeight <= int.MaxValue && paddedWidth <= int.MaxValue
+                    && (long)Channels * Height * Width <= Array.MaxLength && patch * outputs <= Array.MaxLength)
+                    return this;
+            }
+        }
+        catch (OverflowException)
+        {
+            // Beyond long: certainly too large.
+        }
+        throw new Operations.ShapeMismatchException(
+            $"{owner}: a {KernelHeight}×{KernelWidth} window (stride {StrideHeight}×{StrideWidth}, padding {PadTop},{PadBottom},{PadLeft},{PadRight}) " +
+            $"over {Channels}×{Height}×{Width} gives sizes larger than an array can hold.");
+    }
 }

@@ -44,10 +44,7 @@ public sealed class BatchNorm : Layer
     /// <inheritdoc />
     protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random)
     {
-        if (sampleShape.Length < 1 || sampleShape[0] <= 0)
-            throw new ShapeMismatchException(
-                $"BatchNorm: expected input [batch, channels, ...] with at least one channel, but got [batch, {string.Join(", ", sampleShape.ToArray())}].");
-        int channels = sampleShape[0];
+        int channels = Channels(sampleShape);
         var gamma = new Parameter("weight", new Tensor(channels));
         gamma.Value.Fill(1f);
         var normalisation = new BatchNormalization(channels, Momentum, Epsilon);
@@ -57,6 +54,17 @@ public sealed class BatchNorm : Layer
             return [new FusedBatchNorm(normalisation, gamma, beta, Activation as Activation)];
         return [normalisation, new ChannelScale(gamma), .. BiasAndActivation.Create(beta, Activation)];
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, int[] Shape)> StateShapes(ReadOnlySpan<int> sampleShape)
+    {
+        int[] channels = [Channels(sampleShape)];
+        return [("weight", channels), ("bias", channels), ("running_mean", channels), ("running_var", channels)];
+    }
+
+    private static int Channels(ReadOnlySpan<int> sampleShape) => sampleShape.Length >= 1 && sampleShape[0] > 0 ? sampleShape[0]
+        : throw new ShapeMismatchException(
+            $"BatchNorm: expected input [batch, channels, ...] with at least one channel, but got [batch, {string.Join(", ", sampleShape.ToArray())}].");
 
     /// <inheritdoc />
     protected override int[] ComputeOutputShape(int[] inputShape) => inputShape;

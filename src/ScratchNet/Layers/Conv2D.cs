@@ -1,3 +1,4 @@
+using ScratchNet.Kernels;
 using ScratchNet.Operations;
 using ScratchNet.Operations.Activations;
 
@@ -69,13 +70,10 @@ public sealed class Conv2D : Layer
     /// <inheritdoc />
     protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random)
     {
-        if (sampleShape.Length != 3)
-            throw new ShapeMismatchException(
-                $"Conv2D: expected NCHW input [batch, channels, height, width], but got [batch, {string.Join(", ", sampleShape.ToArray())}].");
-        int inChannels = sampleShape[0];
+        int inChannels = InputChannels(sampleShape);
         var weight = new Parameter("weight", new Tensor(OutChannels, inChannels, KernelHeight, KernelWidth));
-        int area = KernelHeight * KernelWidth;
-        WeightInitializer.Fill(weight.Value.Span, WeightInit, inChannels * area, OutChannels * area, random);
+        int area = checked(KernelHeight * KernelWidth);
+        WeightInitializer.Fill(weight.Value.Span, WeightInit, checked(inChannels * area), checked(OutChannels * area), random);
         var convolution = new Conv2DOperation(weight, StrideHeight, StrideWidth, Padding);
         convolution.GeometryFor([1, .. sampleShape]); // fail now, with the layer's message, if the kernel does not fit
         var operations = new List<Operation> { convolution };
@@ -86,14 +84,27 @@ public sealed class Conv2D : Layer
     }
 
     /// <inheritdoc />
+    public override IReadOnlyList<(string Name, int[] Shape)> StateShapes(ReadOnlySpan<int> sampleShape)
+    {
+        int[] weight = [OutChannels, InputChannels(sampleShape), KernelHeight, KernelWidth];
+        return HasBias ? [("weight", weight), ("bias", [OutChannels])] : [("weight", weight)];
+    }
+
+    /// <inheritdoc />
     protected override int[] ComputeOutputShape(int[] inputShape)
     {
+        InputChannels(inputShape.AsSpan(1));
         int h = inputShape[2], w = inputShape[3];
         var (top, bottom) = Padding.Resolve(h, KernelHeight, StrideHeight, vertical: true);
         var (left, right) = Padding.Resolve(w, KernelWidth, StrideWidth, vertical: false);
-        int oh = (h + top + bottom - KernelHeight) / StrideHeight + 1, ow = (w + left + right - KernelWidth) / StrideWidth + 1;
-        return Flattens ? [inputShape[0], OutChannels * oh * ow] : [inputShape[0], OutChannels, oh, ow];
+        var g = new ConvGeometry(inputShape[1], h, w, KernelHeight, KernelWidth, StrideHeight, StrideWidth, top, left, bottom, right).CheckSizes(Name);
+        int oh = g.OutputHeight, ow = g.OutputWidth;
+        return Flattens ? [inputShape[0], checked(OutChannels * oh * ow)] : [inputShape[0], OutChannels, oh, ow];
     }
+
+    private static int InputChannels(ReadOnlySpan<int> sampleShape) => sampleShape.Length == 3 ? sampleShape[0]
+        : throw new ShapeMismatchException(
+            $"Conv2D: expected NCHW input [batch, channels, height, width], but got [batch, {string.Join(", ", sampleShape.ToArray())}].");
 
     private static void Require(int value, string name)
     {

@@ -33,10 +33,7 @@ public sealed class Dense : Layer
     /// <inheritdoc />
     protected override IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random)
     {
-        if (sampleShape.Length != 1)
-            throw new ShapeMismatchException(
-                $"Dense: expected input [batch, features], but got [batch, {string.Join(", ", sampleShape.ToArray())}]. Add a Flatten layer (or flatten: true on the Conv2D) before it.");
-        int inputs = sampleShape[0];
+        int inputs = InputFeatures(sampleShape);
         var weight = new Parameter("weight", new Tensor(Neurons, inputs));
         WeightInitializer.Fill(weight.Value.Span, WeightInit, inputs, Neurons, random);
         var operations = new List<Operation> { new WeightMultiply(weight) };
@@ -44,6 +41,17 @@ public sealed class Dense : Layer
         else operations.Add(Activation);
         return operations;
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, int[] Shape)> StateShapes(ReadOnlySpan<int> sampleShape)
+    {
+        int[] weight = [Neurons, InputFeatures(sampleShape)];
+        return HasBias ? [("weight", weight), ("bias", [Neurons])] : [("weight", weight)];
+    }
+
+    private static int InputFeatures(ReadOnlySpan<int> sampleShape) => sampleShape.Length == 1 ? sampleShape[0]
+        : throw new ShapeMismatchException(
+            $"Dense: expected input [batch, features], but got [batch, {string.Join(", ", sampleShape.ToArray())}]. Add a Flatten layer (or flatten: true on the Conv2D) before it.");
 
     /// <inheritdoc />
     protected override int[] ComputeOutputShape(int[] inputShape) => [inputShape[0], Neurons];

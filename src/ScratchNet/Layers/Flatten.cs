@@ -12,7 +12,7 @@ public sealed class Flatten : Layer
     protected override int[] ComputeOutputShape(int[] inputShape)
     {
         int features = 1;
-        foreach (int d in inputShape.AsSpan(1)) features *= d;
+        foreach (int d in inputShape.AsSpan(1)) features = checked(features * d);
         return [inputShape[0], features];
     }
 }

@@ -95,7 +95,14 @@ public abstract class Layer
     {
         if (IsBuilt) throw new InvalidOperationException($"{Name} is already built.");
         var random = new Random(Seed);
-        _operations.AddRange(CreateOperations(sampleShape, random));
+        try
+        {
+            _operations.AddRange(CreateOperations(sampleShape, random));
+        }
+        catch (OverflowException)
+        {
+            throw TooLarge(sampleShape);
+        }
         foreach (Operation op in _operations)
         {
             op.Compute = _compute;
@@ -112,8 +119,27 @@ public abstract class Layer
         int[] shape = new int[sampleShape.Length + 1];
         shape[0] = 1;
         sampleShape.CopyTo(shape.AsSpan(1));
-        return ComputeOutputShape(shape)[1..];
+        try
+        {
+            return ComputeOutputShape(shape)[1..];
+        }
+        catch (OverflowException)
+        {
+            throw TooLarge(sampleShape);
+        }
     }
+
+    /// <summary>
+    /// The names and shapes of the parameters and buffers that <see cref="Build"/> would create for samples of
+    /// <paramref name="sampleShape"/>, in any order, computed without allocating them: a model file's tensors are
+    /// compared with these before a single weight exists.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">The layer cannot take samples of that shape.</exception>
+    public virtual IReadOnlyList<(string Name, int[] Shape)> StateShapes(ReadOnlySpan<int> sampleShape) => [];
+
+    // Shape arithmetic is checked: a size that does not fit an int is an error naming the layer, never a wrap-around.
+    private ShapeMismatchException TooLarge(ReadOnlySpan<int> sampleShape) =>
+        new($"{Name}: an input of [batch, {string.Join(", ", sampleShape.ToArray())}] gives a size beyond {int.MaxValue:N0} values, more than a tensor can hold.");
 
     /// <summary>Creates the operations, in forward order, for samples of <paramref name="sampleShape"/>.</summary>
     protected abstract IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random);

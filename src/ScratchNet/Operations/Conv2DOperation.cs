@@ -50,8 +50,8 @@ public sealed class Conv2DOperation : ParamOperation
         int h = inputShape[2], wd = inputShape[3];
         var (top, bottom) = _padding.Resolve(h, w.Dim(2), _strideHeight, vertical: true);
         var (left, right) = _padding.Resolve(wd, w.Dim(3), _strideWidth, vertical: false);
-        var g = new ConvGeometry(w.Dim(1), h, wd, w.Dim(2), w.Dim(3), _strideHeight, _strideWidth, top, left, bottom, right);
-        if (h + top + bottom < g.KernelHeight || wd + left + right < g.KernelWidth)
+        var g = new ConvGeometry(w.Dim(1), h, wd, w.Dim(2), w.Dim(3), _strideHeight, _strideWidth, top, left, bottom, right).CheckSizes(Name);
+        if ((long)h + top + bottom < g.KernelHeight || (long)wd + left + right < g.KernelWidth)
             throw new ShapeMismatchException(
                 $"{Name}: a {g.KernelHeight}×{g.KernelWidth} kernel does not fit an input of {h}×{wd} with {_padding} padding.");
         return g;

@@ -58,8 +58,9 @@ public readonly record struct Padding(PaddingMode Mode, int Top, int Bottom, int
             case PaddingMode.Explicit:
                 return vertical ? (Top, Bottom) : (Left, Right);
             default:
-                int outputs = (size + stride - 1) / stride;
-                int total = Math.Max((outputs - 1) * stride + kernel - size, 0);
+                // In long: sizes near int.MaxValue would wrap; the total is below the kernel size, so it fits an int.
+                long outputs = ((long)size + stride - 1) / stride;
+                int total = (int)Math.Max((outputs - 1) * stride + kernel - size, 0);
                 return (total / 2, total - total / 2);
         }
     }

@@ -54,12 +54,13 @@ public sealed class PoolingOperation : Operation
         int h = inputShape[2], w = inputShape[3];
         var (top, bottom) = _padding.Resolve(h, _kernelHeight, _strideHeight, vertical: true);
         var (left, right) = _padding.Resolve(w, _kernelWidth, _strideWidth, vertical: false);
+        var g = new ConvGeometry(1, h, w, _kernelHeight, _kernelWidth, _strideHeight, _strideWidth, top, left, bottom, right).CheckSizes(Name);
         if (Math.Max(top, bottom) >= _kernelHeight || Math.Max(left, right) >= _kernelWidth)
             throw new ShapeMismatchException(
                 $"{Name}: padding {_padding} is as wide as the {_kernelHeight}×{_kernelWidth} window, so some windows would hold only padding; use less padding than the window size.");
-        if (h + top + bottom < _kernelHeight || w + left + right < _kernelWidth)
+        if ((long)h + top + bottom < _kernelHeight || (long)w + left + right < _kernelWidth)
             throw new ShapeMismatchException($"{Name}: a {_kernelHeight}×{_kernelWidth} window does not fit an input of {h}×{w} with {_padding} padding.");
-        return new ConvGeometry(1, h, w, _kernelHeight, _kernelWidth, _strideHeight, _strideWidth, top, left, bottom, right);
+        return g;
     }
 
     /// <inheritdoc />

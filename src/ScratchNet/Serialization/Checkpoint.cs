@@ -36,6 +36,12 @@ public static class Checkpoint
         if (!metadata.TryGetValue("checkpoint", out string? json))
             throw new ModelFileException(path, "it is a model file, not a checkpoint (it has no 'checkpoint' metadata).");
         var record = ModelFile.ParseJson<CheckpointRecord>(path, "checkpoint", json);
+        // Counts that are negative or a history that is missing come only from a damaged or hand-made file.
+        if (record.History is null || record.History.Any(e => e is null))
+            throw new ModelFileException(path, "its 'checkpoint' metadata has no History list (or a null entry in it); it was not written by ScratchNet.");
+        if (record.CompletedEpochs < 0 || record.BatchesDone < 0 || record.EvaluationsWithoutImprovement < 0)
+            throw new ModelFileException(path, $"its 'checkpoint' metadata holds a negative count ({record.CompletedEpochs} completed epochs, " +
+                $"{record.BatchesDone} batches done, {record.EvaluationsWithoutImprovement} evaluations without improvement).");
         var state = new TrainingState
         {
             CompletedEpochs = record.CompletedEpochs, BestAccuracy = record.BestAccuracy, BestLoss = record.BestLoss,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ScratchNet.Data;
 using ScratchNet.Training;
 
 namespace ScratchNet.Serialization;
@@ -24,9 +23,9 @@ public static class ModelFile
     public const int Version = 1;
 
     /// <summary>
-    /// Writes <paramref name="network"/> (which must be built) to <paramref name="path"/> atomically:
-    /// the file is written under a temporary name, flushed, then renamed over the old one, so a crash
-    /// never leaves a half-written model behind.
+    /// Writes <paramref name="network"/> (which must be built) to <paramref name="path"/> atomically with
+    /// <see cref="SafeFile"/>: a crash never leaves a half-written model behind, and a target that is not a
+    /// regular file (a device, a pipe, a link) is refused rather than replaced.
     /// </summary>
     public static void Save(NeuralNetwork network, string path, IReadOnlyDictionary<string, string>? trainingSettings = null) =>
         Write(network, path, trainingSettings, [], new Dictionary<string, string>());
@@ -52,28 +51,15 @@ public static class ModelFile
         foreach (var (key, value) in extraMetadata) metadata[key] = value;
 
         var tensors = StateOf(network).Select(p => (p.Name, p.Value)).Concat(extraTensors).ToList();
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                SafeTensors.Write(stream, tensors, metadata);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        SafeFile.Write(path, stream => SafeTensors.Write(stream, tensors, metadata));
     }
 
     /// <summary>
     /// Reads a model file back into a built network with the saved weights, normalisation and class names.
     /// Loading is strict: every parameter the architecture needs must be present with its exact shape,
     /// and no other tensor may be present; the message lists every missing, unexpected or mis-shaped one.
+    /// All of that is checked against the file's header before a single weight is allocated, so a small file
+    /// whose architecture asks for huge layers costs nothing (see <see cref="ModelFileChecks"/> for the limits).
     /// </summary>
     /// <exception cref="ModelFileException">The file is unreadable, corrupt, or does not match its architecture.</exception>
     public static NeuralNetwork Load(string path) => Read(path, _ => false).Network;
@@ -85,19 +71,21 @@ public static class ModelFile
     internal static (NeuralNetwork Network, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, Tensor> Extras) Read(
         string path, Func<string, bool> isExtra)
     {
-        var (metadata, allTensors) = SafeTensors.Read(path);
-        var tensors = allTensors.Where(t => !isExtra(t.Key)).ToDictionary(t => t.Key, t => t.Value);
-        var extras = allTensors.Where(t => isExtra(t.Key)).ToDictionary(t => t.Key, t => t.Value);
+        using SafeTensorsReader file = SafeTensorsReader.Open(path);
+        IReadOnlyDictionary<string, string> metadata = file.Metadata;
         string Need(string key) => metadata.TryGetValue(key, out string? v) ? v
             : throw new ModelFileException(path, $"the metadata has no '{key}' entry; it is not a ScratchNet model file.");
         if (Need("format") != Format) throw new ModelFileException(path, $"its format is '{metadata["format"]}', not '{Format}'.");
         if (!int.TryParse(Need("format_version"), CultureInfo.InvariantCulture, out int version) || version > Version || version < 1)
             throw new ModelFileException(path, $"it has format version '{metadata["format_version"]}'; this ScratchNet reads version {Version}. Update ScratchNet to read it.");
 
-        var (layers, loss) = ModelSpec.Parse(Need("architecture"), path + " (architecture)");
+        var (layers, loss) = ModelSpec.Parse(ModelFileChecks.Bounded(path, "architecture", Need("architecture"), ModelFileChecks.MaxArchitectureLength), path + " (architecture)");
         int seed = int.TryParse(metadata.GetValueOrDefault("seed"), CultureInfo.InvariantCulture, out int s) ? s : 1;
-        int[] inputShape = ParseJson<int[]>(path, "input_shape", Need("input_shape"));
+        int[] inputShape = ModelFileChecks.InputShape(path, ParseJson<int[]>(path, "input_shape", Need("input_shape")));
         var network = new NeuralNetwork(layers, loss, seed);
+        // The tensors the architecture needs, compared with the header's before anything is built.
+        ModelFileChecks.TensorsMatch(path, ModelFileChecks.StateShapes(path, network, inputShape),
+            file.Entries.Values.Where(e => !isExtra(e.Name)).ToList());
         try
         {
             network.Build(inputShape);
@@ -107,57 +95,27 @@ public static class ModelFile
             throw new ModelFileException(path, $"its architecture does not fit its input shape {Tensor.FormatShape(inputShape)}: {e.Message}", e);
         }
 
-        LoadWeights(network, tensors, path);
+        LoadWeights(network, file, path);
+        var extras = file.Entries.Values.Where(e => isExtra(e.Name)).ToDictionary(e => e.Name, file.Read);
         if (metadata.TryGetValue("normalization", out string? normalization))
-        {
-            Standardizer standardizer = ParseNormalization(path, normalization);
-            if (inputShape.Length == 3 && standardizer.Channels != inputShape[0])
-                throw new ModelFileException(path, $"its normalization has {standardizer.Channels} channel(s) but its input shape {Tensor.FormatShape(inputShape)} has {inputShape[0]}.");
-            network.Normalization = standardizer;
-        }
+            network.Normalization = ModelFileChecks.Normalization(path, ParseJson<Dictionary<string, JsonElement>>(path, "normalization", normalization), inputShape);
         if (metadata.TryGetValue("class_names", out string? classNames))
-            network.ClassNames = ParseJson<string[]>(path, "class_names", classNames);
+            network.ClassNames = ModelFileChecks.ClassNames(path, ParseJson<string?[]>(path, "class_names", classNames), network.Layers[^1].OutputSampleShape(network.Layers[^1].InputSampleShape));
         return (network, metadata, extras);
     }
 
-    // {"mean": [m0, …], "std": [s0, …]}, one entry per channel; files of format version 1 before colour hold single numbers.
-    private static Standardizer ParseNormalization(string path, string json)
-    {
-        var stats = ParseJson<Dictionary<string, JsonElement>>(path, "normalization", json);
-        static float[]? Values(JsonElement e) => e.ValueKind switch
-        {
-            JsonValueKind.Number => [e.GetSingle()],
-            JsonValueKind.Array when e.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number) => e.EnumerateArray().Select(v => v.GetSingle()).ToArray(),
-            _ => null,
-        };
-        float[]? mean = stats.TryGetValue("mean", out JsonElement m) ? Values(m) : null;
-        float[]? std = stats.TryGetValue("std", out JsonElement s) ? Values(s) : null;
-        if (mean is null || std is null)
-            throw new ModelFileException(path, "its normalization entry needs a 'mean' and a 'std', each a number or a list of numbers (one per channel).");
-        try
-        {
-            return new Standardizer(mean, std);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ModelFileException(path, $"its normalization entry is not usable: {e.Message}", e);
-        }
-    }
-
-    private static void LoadWeights(NeuralNetwork network, IReadOnlyDictionary<string, Tensor> tensors, string path)
+    // The shapes were checked against the header already; what is left is the values: finite, and variances not negative.
+    private static void LoadWeights(NeuralNetwork network, SafeTensorsReader file, string path)
     {
         var problems = new List<string>();
-        var expected = StateOf(network).ToList();
-        foreach (var (name, value) in expected)
+        foreach (var (name, value) in StateOf(network))
         {
-            if (!tensors.TryGetValue(name, out Tensor? stored)) problems.Add($"missing '{name}' {value.ShapeText}");
-            else if (!stored.HasShape(value.Shape)) problems.Add($"'{name}' has shape {stored.ShapeText}, expected {value.ShapeText}");
-            else if (!stored.AllFinite()) problems.Add($"'{name}' holds NaN or infinite values");
-            else value.CopyFrom(stored);
+            file.ReadInto(file.Entries[name], value.Span);
+            if (!value.AllFinite()) problems.Add($"'{name}' holds NaN or infinite values");
         }
-        var names = expected.Select(p => p.Name).ToHashSet();
-        foreach (string name in tensors.Keys.Where(n => !names.Contains(n)).Order())
-            problems.Add($"unexpected '{name}'");
+        foreach (var (name, buffer) in network.NamedBuffers())
+            if (buffer.Name == "running_var" && buffer.Value.Span.ContainsAnyInRange(float.NegativeInfinity, -float.Epsilon))
+                problems.Add($"'{name}' holds a negative variance");
         if (problems.Count > 0)
             throw new ModelFileException(path, $"its weights do not match its architecture: {string.Join("; ", problems)}.");
     }
@@ -168,13 +126,20 @@ public static class ModelFile
             .Concat(network.NamedBuffers().Select(b => (b.Name, b.Buffer.Value)));
 
     /// <summary>JSON settings for metadata: ±∞ and NaN written as strings (a best accuracy before any evaluation is −∞).</summary>
-    internal static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        AllowDuplicateProperties = false,
+    };
 
+    /// <summary>Reads the metadata entry <paramref name="key"/>; duplicate keys at any depth are refused, naming the key.</summary>
     internal static T ParseJson<T>(string path, string key, string json)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException("null");
+            using JsonDocument document = JsonDocument.Parse( // names a duplicate key, which the serializer does not
+                ModelFileChecks.Bounded(path, key, json, ModelFileChecks.MaxMetadataEntryLength), SafeTensorsHeader.Strict);
+            return document.Deserialize<T>(Json) ?? throw new JsonException("it is null");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {

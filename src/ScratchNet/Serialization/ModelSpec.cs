@@ -51,7 +51,7 @@ public static class ModelSpec
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            root = JsonNode.Parse(json, documentOptions: SafeTensorsHeader.Strict); // a duplicate key is an error naming it, not a crash later
         }
         catch (JsonException e)
         {

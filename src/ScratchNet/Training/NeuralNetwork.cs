@@ -84,6 +84,24 @@ public sealed class NeuralNetwork
                 yield return ($"{i}.{b.Name}", b);
     }
 
+    /// <summary>
+    /// The names ("{layer index}.{name}", as <see cref="NamedParameters"/> and <see cref="NamedBuffers"/> give them)
+    /// and shapes of everything <see cref="Build"/> would create for samples of <paramref name="sampleShape"/>,
+    /// computed without allocating any of it.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">A layer cannot take the shape it would receive, or a size overflows.</exception>
+    public IReadOnlyList<(string Name, int[] Shape)> StateShapes(ReadOnlySpan<int> sampleShape)
+    {
+        var state = new List<(string Name, int[] Shape)>();
+        int[] shape = sampleShape.ToArray();
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            foreach (var (name, tensorShape) in Layers[i].StateShapes(shape)) state.Add(($"{i}.{name}", tensorShape));
+            shape = Layers[i].OutputSampleShape(shape);
+        }
+        return state;
+    }
+
     /// <summary>The number of learnable values.</summary>
     public int ParameterCount => _parameters.Sum(p => p.Value.Length);
 
