@@ -31,10 +31,9 @@ internal static class CommandRunner
 
     private static int Fail(string message, int code)
     {
-        // One line, whatever the message (some .NET messages add a second, "Actual value was …"), printed escaped:
-        // messages quote file contents (tensor names, metadata).
-        string oneLine = string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Console.Error.WriteLine($"error: {TerminalText.Clean(oneLine)}");
+        // Escaped, so always one line: messages quote file contents (tensor names, metadata), and some .NET messages
+        // add a line of their own ("Actual value was …").
+        Console.Error.WriteLine($"error: {TerminalText.Clean(message)}");
         return code;
     }
 }
