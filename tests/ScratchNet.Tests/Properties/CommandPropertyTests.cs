@@ -31,7 +31,7 @@ public sealed class CommandPropertyTests : IDisposable
     [Fact]
     public void EveryCommand_HostileInputs_EndInSuccessOrOneCleanErrorLine()
     {
-        Assert.Null(Environment.GetEnvironmentVariable("SCRATCHNET_DEBUG")); // it turns clean errors into stack traces
+        Assert.Null(Environment.GetEnvironmentVariable("SCRATCHNET_DEBUG")); // set, an internal error would escape as an exception
         var fixture = new Fixture(_folder);
         var random = new Random(Seed);
         var failures = new List<string>();
