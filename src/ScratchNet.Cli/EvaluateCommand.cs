@@ -25,6 +25,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate",
             "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
+            $"Above {EvaluationTables.MaxPrintedClasses} classes only the {EvaluationTables.WorstClassesListed} with the lowest recall are listed; --metrics holds them all. " +
             "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
         {
@@ -49,27 +50,30 @@ internal static class EvaluateCommand
             int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; evaluate needs one score per class."),
         };
 
-        TrainTestSources sources = data.Open(seed, threads);
-        string folder = sources.Description.Location;
+        var (testSource, description, folder) = data.OpenTest(seed, threads, network.ClassNames is { } names && names.Count == outputs ? names : null);
         // Class names that come from the data (folder names) must be the model's, in the same order.
-        if (sources.Description.Layout == DataLayout.ImageFolder && network.ClassNames is { Count: > 0 } modelClasses
-            && !modelClasses.SequenceEqual(sources.Test.ClassNames))
+        if (description?.Layout == DataLayout.ImageFolder && network.ClassNames is { Count: > 0 } modelClasses
+            && !modelClasses.SequenceEqual(testSource.ClassNames))
             throw DataError(folder,
-                $"its classes ({string.Join(", ", sources.Test.ClassNames)}) are not the model's ({string.Join(", ", modelClasses)}), in that order; " +
+                $"its classes ({string.Join(", ", testSource.ClassNames)}) are not the model's ({string.Join(", ", modelClasses)}), in that order; " +
                 "evaluate the model on data with the class folders it was trained on.");
-        if (!sources.Test.ImageShape.SequenceEqual(inputShape))
+        if (!testSource.ImageShape.SequenceEqual(inputShape))
             throw DataError(folder,
-                $"its test images are {CliSupport.FormatShape(sources.Test.ImageShape.ToArray())} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
+                $"its test images are {CliSupport.FormatShape(testSource.ImageShape.ToArray())} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
                 $"evaluate it on data of the size it was trained on, or convert on loading with --channels {inputShape[0]} --image-size {inputShape[1]},{inputShape[2]}.");
+        if (testSource.ClassNames.Count > outputs)
+            throw DataError(folder, $"the data has {testSource.ClassNames.Count} classes but the model has {outputs} outputs.");
         var skipped = data.SkipBadImages ? new List<string>() : null;
-        ImageDataset rawTest = sources.Test.ToDataset(threads, skipped);
-        if (rawTest.ClassCount <= (network.ClassNames?.Count ?? 0) && network.ClassNames is { } names && sources.Description.Layout != DataLayout.ImageFolder)
-            rawTest = new ImageDataset(rawTest.Images, rawTest.Labels, names); // the model's names for numbered classes
-        foreach (string file in sources.Description.SkippedFiles.Concat(skipped ?? [])) Console.WriteLine($"skipped  {file}");
-        if (rawTest.ClassCount > outputs)
-            throw DataError(folder, $"the data has {rawTest.ClassCount} classes but the model has {outputs} outputs.");
-        IReadOnlyList<string> classNames = network.ClassNames is { Count: > 0 } n2 && n2.Count == outputs ? n2
-            : Enumerable.Range(0, outputs).Select(i => i < rawTest.ClassCount ? rawTest.ClassNames[i] : i.ToString()).ToArray();
+        ImageDataset rawTest = testSource.ToDataset(threads, skipped);
+        foreach (string file in (description?.SkippedFiles ?? []).Concat(skipped ?? [])) Console.WriteLine($"skipped  {TerminalText.Clean(file)}");
+        // Numbered classes (CSV, CIFAR) take the model's names; classes the data lacks are named by number, so that
+        // the targets have one column per output.
+        if (description is not null && description.Layout != DataLayout.ImageFolder && network.ClassNames is { } modelNames && modelNames.Count == outputs)
+            rawTest = new ImageDataset(rawTest.Images, rawTest.Labels, modelNames);
+        if (rawTest.ClassCount < outputs)
+            rawTest = new ImageDataset(rawTest.Images, rawTest.Labels,
+                [.. rawTest.ClassNames, .. Enumerable.Range(rawTest.ClassCount, outputs - rawTest.ClassCount).Select(i => i.ToString())]);
+        IReadOnlyList<string> classNames = rawTest.ClassNames;
         ImageDataset test = normalization.Apply(rawTest);
 
         Evaluation evaluation = Evaluation.Run(network, test, BatchSize);
@@ -90,16 +94,7 @@ internal static class EvaluateCommand
         Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
         Console.WriteLine($"test loss     {evaluation.Loss:F4}");
         Console.WriteLine();
-        Console.Write(CliSupport.Table(["class", "precision", "recall", "images"],
-            perClass.Select(p => (IReadOnlyList<string>)[$"{p.Index} {TerminalText.Clean(p.Class)}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
-            new HashSet<int> { 1, 2, 3 }));
-        Console.WriteLine();
-        Console.WriteLine("confusion matrix (rows: true class, columns: predicted class)");
-        var header = new List<string> { "true \\ predicted" };
-        header.AddRange(Enumerable.Range(0, outputs).Select(i => i.ToString()));
-        Console.Write(CliSupport.Table(header,
-            Enumerable.Range(0, outputs).Select(r => (IReadOnlyList<string>)[$"{r} {TerminalText.Clean(classNames[r])}", .. Enumerable.Range(0, outputs).Select(c => confusion[r, c].ToString())]),
-            Enumerable.Range(1, outputs).ToHashSet()));
+        EvaluationTables.Write(perClass, confusion, metricsPath is null ? null : Path.GetFullPath(metricsPath));
 
         if (metricsPath is not null)
         {

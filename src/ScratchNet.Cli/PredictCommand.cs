@@ -12,6 +12,9 @@ namespace ScratchNet.Cli;
 /// </summary>
 internal static class PredictCommand
 {
+    /// <summary>Image files larger than this are refused unread: predict classifies a few photos, not archives.</summary>
+    public const int MaxFileBytes = 64 << 20;
+
     public static Command Create()
     {
         var modelFile = CommonOptions.ModelFile(required: true);
@@ -97,6 +100,8 @@ internal static class PredictCommand
     {
         if (Directory.Exists(path)) throw new UsageException($"{path} is a folder, not an image.");
         if (!File.Exists(path)) throw new UsageException($"{path}: the file does not exist.");
+        // A device reports length 0 and is refused by the decoder, unopened (/dev/zero has no end).
+        if (new FileInfo(path).Length > MaxFileBytes) throw new UsageException($"{path} is larger than {MaxFileBytes >> 20} MB, too large for an image to classify.");
         DecodedImage image = ImageDecoder.Decode(path, channels);
         if (image.Height == height && image.Width == width) return image.Pixels;
         var resized = new float[channels * height * width];

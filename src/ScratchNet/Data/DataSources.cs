@@ -28,18 +28,35 @@ public static class DataSources
         ArgumentNullException.ThrowIfNull(path);
         options ??= new DataSourceOptions();
         options.Validate();
+        DataLayout layout = Recognise(path);
         if (File.Exists(path)) return OpenCsv(path, testPath, options);
+        switch (layout)
+        {
+            case DataLayout.Idx: return OpenIdx(path, testPath, options);
+            case DataLayout.Cifar10: return OpenCifar(path, testPath, options);
+            case DataLayout.Csv:
+                string testCsv = Path.Combine(path, "test.csv");
+                return OpenCsv(Path.Combine(path, "train.csv"), testPath ?? (File.Exists(testCsv) ? testCsv : null), options);
+            default: return ImageFolderLayout.Open(path, testPath, options);
+        }
+    }
+
+    /// <summary>
+    /// The layout <see cref="Open"/> takes <paramref name="path"/> for, from the names of the files there (nothing is read):
+    /// a file is CSV; a folder with any IDX file is IDX, with <c>data_batch_1.bin</c> or <c>test_batch.bin</c> CIFAR-10,
+    /// with <c>train.csv</c> CSV, and any other folder image folders.
+    /// </summary>
+    /// <exception cref="DataNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    public static DataLayout Recognise(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path)) return DataLayout.Csv;
         if (!Directory.Exists(path))
             throw new DataNotFoundException($"Data '{path}' does not exist: give a folder (IDX files, CIFAR-10 batches or class folders of images) or a CSV file.");
-        if (IdxDatasetLoader.FileNames.Any(name => IdxDatasetLoader.FindFile(path, name) is not null)) return OpenIdx(path, testPath, options);
-        if (File.Exists(Path.Combine(path, CifarTrainFiles[0])) || File.Exists(Path.Combine(path, "test_batch.bin"))) return OpenCifar(path, testPath, options);
-        string trainCsv = Path.Combine(path, "train.csv");
-        if (File.Exists(trainCsv))
-        {
-            string testCsv = Path.Combine(path, "test.csv");
-            return OpenCsv(trainCsv, testPath ?? (File.Exists(testCsv) ? testCsv : null), options);
-        }
-        return ImageFolderLayout.Open(path, testPath, options);
+        if (IdxDatasetLoader.FileNames.Any(name => IdxDatasetLoader.FindFile(path, name) is not null)) return DataLayout.Idx;
+        if (File.Exists(Path.Combine(path, CifarTrainFiles[0])) || File.Exists(Path.Combine(path, "test_batch.bin"))) return DataLayout.Cifar10;
+        if (File.Exists(Path.Combine(path, "train.csv"))) return DataLayout.Csv;
+        return DataLayout.ImageFolder;
     }
 
     private static TrainTestSources OpenIdx(string directory, string? testPath, DataSourceOptions options)

@@ -117,6 +117,10 @@ public sealed class PredictCommandTests
         AssertOneError(Run("predict", "--model-file", TrainedModelPath, truncated), 2, "damaged or truncated");
         AssertOneError(Run("predict", "--model-file", TrainedModelPath, badJpeg), 2, "cut short or damaged before its frame header");
         AssertOneError(Run("predict", "--model-file", TrainedModelPath, truncatedJpeg), 2, "cut short or damaged before its frame header");
+        AssertOneError(Run("predict", "--model-file", TrainedModelPath, "/dev/zero"), 2, "not a regular file (a pipe or device)"); // never read
+        string big = NewPath(".png");
+        using (var stream = File.Create(big)) stream.SetLength(65 << 20); // sparse
+        AssertOneError(Run("predict", "--model-file", TrainedModelPath, big), 2, "larger than 64 MB");
     }
 
     [Fact]
