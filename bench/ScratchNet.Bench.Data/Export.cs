@@ -11,29 +11,42 @@ namespace ScratchNet.Bench.Data;
 /// </summary>
 internal static class Export
 {
-    public static void Png(ImageDataset train, ImageDataset test, string directory, int copies)
+    public static void Png(ImageDataset train, ImageDataset test, string directory, int copies, bool tint = false)
     {
         for (int copy = 0; copy < copies; copy++)
         {
-            WritePng(train, Path.Combine(directory, "train"), copy);
-            if (copy == 0) WritePng(test, Path.Combine(directory, "test"), copy);
+            WritePng(train, Path.Combine(directory, "train"), copy, tint);
+            if (copy == 0) WritePng(test, Path.Combine(directory, "test"), copy, tint);
         }
     }
+
+    // A colour case from real data: image i keeps its shape but takes one of six tints (red, green, blue, cyan, magenta,
+    // yellow, by i mod 6), unrelated to its class, so the model must learn shapes across colours.
+    private static readonly (float R, float G, float B)[] Tints = [(1, 0.2f, 0.2f), (0.2f, 1, 0.2f), (0.2f, 0.3f, 1), (0.2f, 1, 1), (1, 0.2f, 1), (1, 1, 0.2f)];
 
     public static string ClassFolder(ImageDataset data, int label) => $"{label}-{data.ClassNames[label].Replace('/', '_')}";
 
     public static string FileName(int index, int copy) => copy == 0 ? $"{index:D5}.png" : $"{index:D5}-{copy}.png";
 
-    private static void WritePng(ImageDataset data, string directory, int copy)
+    private static void WritePng(ImageDataset data, string directory, int copy, bool tint)
     {
         for (int label = 0; label < data.ClassCount; label++) Directory.CreateDirectory(Path.Combine(directory, ClassFolder(data, label)));
         int height = data.SampleShape[1], width = data.SampleShape[2], sample = height * width;
         Parallel.For(0, data.Count, i =>
         {
-            using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
+            using var bitmap = new SKBitmap(new SKImageInfo(width, height, tint ? SKColorType.Rgba8888 : SKColorType.Gray8, SKAlphaType.Opaque));
             Span<byte> pixels = bitmap.GetPixelSpan();
             ReadOnlySpan<float> image = data.Images.Span.Slice(i * sample, sample);
-            for (int p = 0; p < sample; p++) pixels[p] = (byte)image[p];
+            var (r, g, b) = Tints[i % Tints.Length];
+            for (int p = 0; p < sample; p++)
+            {
+                if (!tint)
+                {
+                    pixels[p] = (byte)image[p];
+                    continue;
+                }
+                (pixels[4 * p], pixels[4 * p + 1], pixels[4 * p + 2], pixels[4 * p + 3]) = ((byte)(image[p] * r), (byte)(image[p] * g), (byte)(image[p] * b), 255);
+            }
             using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
             File.WriteAllBytes(Path.Combine(directory, ClassFolder(data, data.Labels[i]), FileName(i, copy)), png.ToArray());
         });
