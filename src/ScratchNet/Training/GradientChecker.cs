@@ -68,10 +68,21 @@ public static class GradientChecker
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (!layer.IsBuilt) layer.Build(input.Shape[1..]);
-        return CheckFunction(
-            x => layer.Forward(x, training: true),
-            g => layer.Backward(g),
-            input, layer.NamedParameters(), layer.ComputesInputGradient, epsilon, maxEntries, seed);
+        // A block may hold dropout: every evaluation must see the same mask, so draw it once and freeze it.
+        var dropouts = layer.Operations.OfType<DropoutOperation>().ToList();
+        if (dropouts.Count > 0) layer.Forward(input, training: true);
+        foreach (DropoutOperation d in dropouts) d.FreezeMask = true;
+        try
+        {
+            return CheckFunction(
+                x => layer.Forward(x, training: true),
+                g => layer.Backward(g),
+                input, layer.NamedParameters(), layer.ComputesInputGradient, epsilon, maxEntries, seed);
+        }
+        finally
+        {
+            foreach (DropoutOperation d in dropouts) d.FreezeMask = false;
+        }
     }
 
     /// <summary>Checks every parameter gradient of a whole network through its loss.</summary>
