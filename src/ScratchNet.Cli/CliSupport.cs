@@ -38,8 +38,43 @@ internal static class CliSupport
         }
         string path = spec!;
         if (!File.Exists(path)) throw new UsageException($"--spec {path}: the file does not exist.");
-        var (layers, loss) = ModelSpec.Parse(File.ReadAllText(path), path);
+        var (layers, loss) = ModelSpec.Parse(ReadSpec(path), path);
         return (new NeuralNetwork(layers, loss, seed), path);
+    }
+
+    /// <summary>The most bytes a model specification may have: a spec is a few hundred bytes of JSON.</summary>
+    public const int MaxSpecBytes = 1 << 20;
+
+    /// <summary>The text of the specification file <paramref name="path"/>, read with <see cref="ReadAtMost"/> up to <see cref="MaxSpecBytes"/>.</summary>
+    public static string ReadSpec(string path)
+    {
+        try
+        {
+            byte[] bytes = ReadAtMost(path, MaxSpecBytes)
+                ?? throw new UsageException($"--spec {path} is larger than {MaxSpecBytes:N0} bytes; a model specification is a small JSON file (docs/model-spec.md).");
+            return Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'); // as File.ReadAllText, without a byte-order mark
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read the model specification {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The bytes of the file <paramref name="path"/>, or null when it holds more than <paramref name="maxBytes"/>: no more
+    /// than that is read, so a device such as /dev/zero, or a huge file given by mistake, is refused instead of read without end.
+    /// </summary>
+    public static byte[]? ReadAtMost(string path, int maxBytes)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var content = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        for (int read; (read = file.Read(chunk)) > 0;)
+        {
+            if (content.Length + read > maxBytes) return null;
+            content.Write(chunk, 0, read);
+        }
+        return content.ToArray();
     }
 
     /// <summary>Parses "C,H,W" (or "CxHxW") into three positive sizes.</summary>
@@ -54,11 +89,15 @@ internal static class CliSupport
         return shape;
     }
 
-    /// <summary>Builds <paramref name="network"/> for samples of <paramref name="shape"/>; a shape the layers cannot take is a usage error.</summary>
+    /// <summary>
+    /// Builds <paramref name="network"/> for samples of <paramref name="shape"/>; a shape the layers cannot take, or a
+    /// model beyond <see cref="ModelSize"/>'s limits, is a usage error.
+    /// </summary>
     public static void Build(NeuralNetwork network, int[] shape)
     {
         try
         {
+            ModelSize.Check(network.Layers, shape);
             network.Build(shape);
         }
         catch (Exception e) when (e is ArgumentException or Operations.ShapeMismatchException)

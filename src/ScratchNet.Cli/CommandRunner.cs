@@ -31,7 +31,9 @@ internal static class CommandRunner
 
     private static int Fail(string message, int code)
     {
-        Console.Error.WriteLine($"error: {TerminalText.Clean(message)}"); // messages quote file contents (tensor names, metadata)
+        // Escaped, so always one line: messages quote file contents (tensor names, metadata), and some .NET messages
+        // add a line of their own ("Actual value was …").
+        Console.Error.WriteLine($"error: {TerminalText.Clean(message)}");
         return code;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ScratchNet.Data;
+using ScratchNet.Kernels;
 using ScratchNet.Models;
 
 namespace ScratchNet.Cli;
@@ -39,9 +40,17 @@ internal static class CommonOptions
     public static Option<int> Seed() =>
         new("--seed") { Description = "Seed of every random choice: weights, and for train shuffling, dropout and augmentation, for gradcheck the input", DefaultValueFactory = _ => 1 };
 
-    /// <summary><c>--threads N</c>: threads for the kernels.</summary>
+    /// <summary>
+    /// <c>--threads N</c>: threads for the kernels, 1 to <see cref="ComputeContext.MaxThreads"/>. More than the machine's
+    /// cores is allowed (the same count reproduces another machine's run bit for bit, only slower); more than the
+    /// maximum is refused, so that a mistyped count cannot exhaust memory.
+    /// </summary>
     public static Option<int> Threads() =>
-        new Option<int>("--threads") { Description = "Threads for the kernels (same seed and threads: same results, bit for bit)", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
+        new Option<int>("--threads")
+        {
+            Description = $"Threads for the kernels, 1 to {ComputeContext.MaxThreads} (same seed and threads: same results, bit for bit; default: the cores)",
+            DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, ComputeContext.MaxThreads),
+        }.Positive().AtMost(ComputeContext.MaxThreads);
 
     /// <summary><c>--data DIR</c>: the data folder, found as <see cref="DataLocator"/> finds it when left out.</summary>
     public static Option<string?> Data() =>

@@ -24,6 +24,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate",
             "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
+            $"Above {EvaluationTables.MaxPrintedClasses} classes only the {EvaluationTables.WorstClassesListed} with the lowest recall are listed; --metrics holds them all. " +
             "Precision is reported as 0 for a class that is never predicted.\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
         {
@@ -48,15 +49,19 @@ internal static class EvaluateCommand
         };
 
         string folder = DataLocator.Locate(dataDirectory);
-        var (_, rawTest) = IdxDatasetLoader.LoadFolder(folder, network.ClassNames is { Count: > 0 } names ? names : null);
+        // Only the test files are read: the training files may be large or damaged and are not needed here.
+        ImageDataset rawTest = IdxDatasetLoader.LoadTest(folder, network.ClassNames is { } names && names.Count == outputs ? names : null);
         if (!rawTest.ImageShape.SequenceEqual(inputShape))
             throw new DataFormatException(folder,
                 $"its test images are {CliSupport.FormatShape(rawTest.ImageShape)} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
                 "evaluate it on data of the size it was trained on.");
         if (rawTest.ClassCount > outputs)
             throw new DataFormatException(folder, $"the data has {rawTest.ClassCount} classes but the model has {outputs} outputs.");
-        IReadOnlyList<string> classNames = network.ClassNames is { Count: > 0 } n2 && n2.Count == outputs ? n2
-            : Enumerable.Range(0, outputs).Select(i => i < rawTest.ClassCount ? rawTest.ClassNames[i] : i.ToString()).ToArray();
+        // Classes the data lacks are named by number, so that the targets have one column per output.
+        if (rawTest.ClassCount < outputs)
+            rawTest = new ImageDataset(rawTest.Images, rawTest.Labels,
+                [.. rawTest.ClassNames, .. Enumerable.Range(rawTest.ClassCount, outputs - rawTest.ClassCount).Select(i => i.ToString())]);
+        IReadOnlyList<string> classNames = rawTest.ClassNames;
         ImageDataset test = normalization.Apply(rawTest);
 
         Evaluation evaluation = Evaluation.Run(network, test, BatchSize);
@@ -77,16 +82,7 @@ internal static class EvaluateCommand
         Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
         Console.WriteLine($"test loss     {evaluation.Loss:F4}");
         Console.WriteLine();
-        Console.Write(CliSupport.Table(["class", "precision", "recall", "images"],
-            perClass.Select(p => (IReadOnlyList<string>)[$"{p.Index} {TerminalText.Clean(p.Class)}", $"{p.Precision:F4}", $"{p.Recall:F4}", p.Support.ToString()]),
-            new HashSet<int> { 1, 2, 3 }));
-        Console.WriteLine();
-        Console.WriteLine("confusion matrix (rows: true class, columns: predicted class)");
-        var header = new List<string> { "true \\ predicted" };
-        header.AddRange(Enumerable.Range(0, outputs).Select(i => i.ToString()));
-        Console.Write(CliSupport.Table(header,
-            Enumerable.Range(0, outputs).Select(r => (IReadOnlyList<string>)[$"{r} {TerminalText.Clean(classNames[r])}", .. Enumerable.Range(0, outputs).Select(c => confusion[r, c].ToString())]),
-            Enumerable.Range(1, outputs).ToHashSet()));
+        EvaluationTables.Write(perClass, confusion, metricsPath is null ? null : Path.GetFullPath(metricsPath));
 
         if (metricsPath is not null)
         {

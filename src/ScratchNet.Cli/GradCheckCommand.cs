@@ -41,6 +41,10 @@ internal static class GradCheckCommand
         int[] shape = CliSupport.ParseShape(inputText, "--input");
         var (network, source) = CliSupport.CreateNetwork(model, spec, seed);
         CliSupport.Build(network, shape);
+        // Every layer's output for the whole batch is kept (cloned) for the next layer's check.
+        double values = batch * ModelSize.Check(network.Layers, shape);
+        if (values > ModelSize.MaxValuesPerBatch)
+            throw new UsageException($"--batch {batch} of {CliSupport.FormatShape(shape)} images makes the layers output {values:N0} values, more than the {ModelSize.MaxValuesPerBatch:N0} gradcheck allows; use a smaller --batch or --input.");
         network.Layers[0].ComputesInputGradient = true; // check the first layer's input gradient too
 
         var random = new Random(seed);

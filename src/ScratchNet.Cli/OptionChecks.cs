@@ -70,6 +70,53 @@ internal static class OptionChecks
         return option;
     }
 
+    /// <summary>
+    /// Refuses an empty value for every text option (a path, a name, a shape) of <paramref name="root"/>'s subcommands:
+    /// an empty path would silently mean the default folder (<c>--data ""</c>) or the current one.
+    /// </summary>
+    public static void RefuseEmptyText(Command root)
+    {
+        foreach (Command command in root.Subcommands)
+            foreach (Option option in command.Options)
+                if (option is Option<string> or Option<string?>) option.Validators.Add(NotEmpty);
+    }
+
+    private static void NotEmpty(OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+            if (string.IsNullOrWhiteSpace(token.Value))
+                result.AddError($"{result.Option.Name} was given an empty value; give {Placeholder(result.Option)}" +
+                    (result.Option.Required ? "." : " or leave the option out."));
+    }
+
+    // What the option expects, from its name: a folder, a file or a value.
+    private static string Placeholder(Option option) => option.Name switch
+    {
+        "--data" or "--out" or "--resume" => "a folder",
+        "--model-file" or "--spec" or "--metrics" => "a file",
+        _ => "a value",
+    };
+
+    public static Option<int?> AtMost(this Option<int?> option, int maximum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out int? value)) return;
+            if (value > maximum) result.AddError($"{option.Name} must be at most {maximum}, got {value}.");
+        });
+        return option;
+    }
+
+    public static Option<int> AtMost(this Option<int> option, int maximum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (!TryGet(result, out int value)) return;
+            if (value > maximum) result.AddError($"{option.Name} must be at most {maximum}, got {value}.");
+        });
+        return option;
+    }
+
     // An unparsable value is reported by the parser itself; the range check then has nothing to say.
     private static bool TryGet<T>(OptionResult result, out T value)
     {

@@ -16,6 +16,9 @@ internal static class PredictCommand
     /// <summary>Images declaring more pixels than this are refused before decoding.</summary>
     public const long MaxPixels = 100_000_000;
 
+    /// <summary>Image files larger than this are refused, read no further (a device such as /dev/zero has no end).</summary>
+    public const int MaxFileBytes = 64 << 20;
+
     public static Command Create()
     {
         var modelFile = CommonOptions.ModelFile(required: true);
@@ -99,7 +102,7 @@ internal static class PredictCommand
     {
         if (Directory.Exists(path)) throw new UsageException($"{path} is a folder, not an image.");
         if (!File.Exists(path)) throw new UsageException($"{path}: the file does not exist.");
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = CliSupport.ReadAtMost(path, MaxFileBytes) ?? throw new UsageException($"{path} is larger than {MaxFileBytes >> 20} MB, too large for an image to classify.");
         if (bytes.Length == 0) throw new UsageException($"{path} is empty (0 bytes), not a PNG or JPEG image.");
         bool png = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         bool jpeg = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);

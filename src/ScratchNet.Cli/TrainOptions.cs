@@ -16,7 +16,10 @@ internal sealed class TrainOptions
     private readonly Option<string?> _model = CommonOptions.Model(defaultPreset: ModelPreset.SeedCnn);
     private readonly Option<string?> _spec = CommonOptions.Spec();
     private readonly Option<int?> _epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default: the preset's)" }.Positive();
-    private readonly Option<int?> _batchSize = new Option<int?>("--batch-size") { Description = "Images per gradient step (default: the preset's)" }.Positive();
+    private readonly Option<int?> _batchSize = new Option<int?>("--batch-size") { Description = $"Images per gradient step, at most {MaxBatchSize} (default: the preset's)" }.Positive().AtMost(MaxBatchSize);
+
+    /// <summary>The largest --batch-size: more than a whole Fashion-MNIST training set (60,000), and far from overflowing a batch count.</summary>
+    internal const int MaxBatchSize = 65536;
     private readonly Option<string?> _optimizer = new Option<string?>("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerCatalog.Optimizers)} (default: the preset's)" }
         .OneOf(OptimizerCatalog.Optimizers.ToArray());
     private readonly Option<float?> _lr = new Option<float?>("--lr") { Description = "Learning rate (default: the preset's; seed-cnn 0.01, the notebook used 0.1)" }.PositiveFinite();

@@ -21,7 +21,7 @@ internal static class TrainSettingFields
     [
         new("model", "a model name", s => s.ModelName, (s, v) => v.Length > 0 ? s with { ModelName = v } : null),
         Int("epochs", 1, s => s.Epochs, (s, v) => s with { Epochs = v }),
-        Int("batch_size", 1, s => s.BatchSize, (s, v) => s with { BatchSize = v }),
+        Int("batch_size", 1, s => s.BatchSize, (s, v) => s with { BatchSize = v }, max: TrainOptions.MaxBatchSize),
         OneOf("optimizer", OptimizerCatalog.Optimizers, s => s.Optimizer, (s, v) => s with { Optimizer = v }),
         Float("lr", "a positive finite number", s => s.LearningRate, (s, v) => v > 0 ? s with { LearningRate = v } : null),
         Float("momentum", "a number in [0, 1)", s => s.Momentum, (s, v) => v is >= 0 and < 1 ? s with { Momentum = v } : null),
@@ -36,7 +36,7 @@ internal static class TrainSettingFields
         OptionalInt("validation", s => s.Validation, (s, v) => s with { Validation = v }),
         OptionalInt("patience", s => s.Patience, (s, v) => s with { Patience = v }),
         OneOf("augment", ["true", "false"], s => s.Augment ? "true" : "false", (s, v) => s with { Augment = v == "true" }),
-        Int("threads", 1, s => s.Threads, (s, v) => s with { Threads = v }),
+        Int("threads", 1, s => s.Threads, (s, v) => s with { Threads = v }, max: Kernels.ComputeContext.MaxThreads),
         Int("eval_every", 1, s => s.EvalEvery, (s, v) => s with { EvalEvery = v }),
         new("data", "a folder, or empty", s => s.Data ?? "", (s, v) => s with { Data = v.Length > 0 ? v : null }),
         new("spec", "a file, or empty", s => s.SpecPath ?? "", (s, v) => s with { SpecPath = v.Length > 0 ? v : null }),
@@ -75,10 +75,10 @@ internal static class TrainSettingFields
     private static ModelFileException Problem(string file, string problem) =>
         new(file, $"{problem}; it was damaged, or written by another version of ScratchNet. Start a new run.");
 
-    private static Field Int(string name, int min, Func<TrainSettings, int> get, Func<TrainSettings, int, TrainSettings> set) =>
-        new(name, min == int.MinValue ? "a whole number" : $"a whole number of at least {min}",
+    private static Field Int(string name, int min, Func<TrainSettings, int> get, Func<TrainSettings, int, TrainSettings> set, int max = int.MaxValue) =>
+        new(name, min == int.MinValue ? "a whole number" : max == int.MaxValue ? $"a whole number of at least {min}" : $"a whole number from {min} to {max}",
             s => get(s).ToString(CultureInfo.InvariantCulture),
-            (s, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n >= min ? set(s, n) : null);
+            (s, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? set(s, n) : null);
 
     private static Field OptionalInt(string name, Func<TrainSettings, int?> get, Func<TrainSettings, int?, TrainSettings> set) =>
         new(name, "a whole number of at least 1, or empty", s => get(s)?.ToString(CultureInfo.InvariantCulture) ?? "",

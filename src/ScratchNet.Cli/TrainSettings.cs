@@ -55,7 +55,7 @@ internal sealed record TrainSettings
         string json;
         try
         {
-            json = File.ReadAllText(SpecPath!);
+            json = CliSupport.ReadSpec(SpecPath!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

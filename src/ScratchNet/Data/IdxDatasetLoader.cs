@@ -39,16 +39,7 @@ public static class IdxDatasetLoader
     /// </exception>
     public static (ImageDataset Train, ImageDataset Test) LoadFolder(string directory, IReadOnlyList<string>? classNames = null)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        if (classNames is { Count: 0 })
-            throw new ArgumentException("At least one class name is needed.", nameof(classNames));
-        if (!Directory.Exists(directory))
-            throw new DataNotFoundException($"Data folder '{directory}' does not exist.");
-        var missing = MissingFiles(directory);
-        if (missing.Count > 0)
-            throw new DataNotFoundException(
-                $"Data folder '{directory}' lacks {string.Join(", ", missing)} (each may also be gzipped, with a .gz suffix). " +
-                $"It needs all four IDX files: {string.Join(", ", FileNames)}.");
+        CheckFolder(directory, classNames, FileNames);
 
         var (trainImages, height, width) = ReadImages(FindFile(directory, TrainImages)!);
         var (testImages, testHeight, testWidth) = ReadImages(FindFile(directory, TestImages)!);
@@ -66,6 +57,46 @@ public static class IdxDatasetLoader
 
         return (new ImageDataset(ToTensor(trainImages.Data, height, width), trainLabels, classNames),
                 new ImageDataset(ToTensor(testImages.Data, height, width), testLabels, classNames));
+    }
+
+    /// <summary>
+    /// Loads only the test set of <paramref name="directory"/>, as <see cref="LoadFolder"/> does, without opening the
+    /// training files (which may be large, or damaged, and are not needed to evaluate a model).
+    /// </summary>
+    /// <param name="directory">The folder holding at least <c>t10k-images-idx3-ubyte</c> and <c>t10k-labels-idx1-ubyte</c>.</param>
+    /// <param name="classNames">
+    /// The class names, by label. When null, the same rule as <see cref="LoadFolder"/>, with K the largest test label
+    /// plus one (the training labels are not read).
+    /// </param>
+    /// <exception cref="DataNotFoundException">The folder does not exist or lacks a test file.</exception>
+    /// <exception cref="DataFormatException">
+    /// A test file is not a valid IDX file, images are not rank 3 or labels not rank 1, image and label counts differ,
+    /// or a label is not below the number of class names.
+    /// </exception>
+    public static ImageDataset LoadTest(string directory, IReadOnlyList<string>? classNames = null)
+    {
+        CheckFolder(directory, classNames, [TestImages, TestLabels]);
+        var (images, height, width) = ReadImages(FindFile(directory, TestImages)!);
+        string labelsPath = FindFile(directory, TestLabels)!;
+        int[] labels = ReadLabels(labelsPath, images);
+        classNames ??= DefaultClassNames(directory, labels.Max());
+        CheckLabels(labelsPath, labels, classNames.Count);
+        return new ImageDataset(ToTensor(images.Data, height, width), labels, classNames);
+    }
+
+    // The folder exists and holds every one of the needed files; the class names, when given, are not empty.
+    private static void CheckFolder(string directory, IReadOnlyList<string>? classNames, IReadOnlyList<string> needed)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (classNames is { Count: 0 })
+            throw new ArgumentException("At least one class name is needed.", nameof(classNames));
+        if (!Directory.Exists(directory))
+            throw new DataNotFoundException($"Data folder '{directory}' does not exist.");
+        var missing = needed.Where(name => FindFile(directory, name) is null).ToList();
+        if (missing.Count > 0)
+            throw new DataNotFoundException(
+                $"Data folder '{directory}' lacks {string.Join(", ", missing)} (each may also be gzipped, with a .gz suffix). " +
+                $"It needs the IDX files {string.Join(", ", needed)}.");
     }
 
     /// <summary>The existing file for <paramref name="name"/> in <paramref name="directory"/>: plain if present (no need to decompress), else gzipped, else null.</summary>

@@ -19,12 +19,13 @@ public static class IdxFile
     /// <summary>The most data bytes a file may declare: the largest .NET byte array.</summary>
     internal const long MaxDataBytes = 0x7FFFFFC7; // Array.MaxLength, as a constant.
 
-    /// <summary>How much is allocated up front for gzip data, whose real length is unknown until read.</summary>
-    private const int InitialGzipBuffer = 1 << 20;
+    /// <summary>Deflate's largest possible ratio (a 258-byte match coded in two bits): no gzip file inflates to more than this many times its size.</summary>
+    private const long MaxDeflateRatio = 1032;
 
     /// <summary>
-    /// Reads the IDX file at <paramref name="path"/>, raw or gzip-compressed.
-    /// Never allocates more than the file really holds, whatever its header declares.
+    /// Reads the IDX file at <paramref name="path"/>, raw or gzip-compressed. Never allocates more than the file
+    /// could hold (for gzip: 1032 times its size, deflate's largest ratio), whatever its header declares, and never
+    /// inflates more than the header declares plus one byte.
     /// </summary>
     /// <exception cref="DataNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="DataFormatException">
@@ -45,9 +46,9 @@ public static class IdxFile
         try
         {
             if (!gzip)
-                return ReadContent(file, path, rawLength: file.Length);
+                return ReadContent(file, path, rawLength: file.Length, compressedLength: null);
             using var inflated = new GZipStream(file, CompressionMode.Decompress);
-            return ReadContent(inflated, path, rawLength: null);
+            return ReadContent(inflated, path, rawLength: null, compressedLength: file.Length);
         }
         catch (InvalidDataException e)
         {
@@ -98,8 +99,11 @@ public static class IdxFile
         return length;
     }
 
-    /// <summary>Reads header and data from <paramref name="stream"/>; <paramref name="rawLength"/> is the file length when uncompressed.</summary>
-    private static IdxArray ReadContent(Stream stream, string path, long? rawLength)
+    /// <summary>
+    /// Reads header and data from <paramref name="stream"/>; <paramref name="rawLength"/> is the file length when
+    /// uncompressed, <paramref name="compressedLength"/> when gzipped.
+    /// </summary>
+    private static IdxArray ReadContent(Stream stream, string path, long? rawLength, long? compressedLength)
     {
         Span<byte> start = stackalloc byte[4];
         int got = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
@@ -155,32 +159,29 @@ public static class IdxFile
         }
         else
         {
-            data = ReadGzipData(stream, path, shape, length);
+            data = ReadGzipData(stream, path, shape, length, compressedLength!.Value);
         }
         return new IdxArray(dims, data);
     }
 
     /// <summary>
-    /// Reads exactly <paramref name="length"/> inflated bytes and checks that nothing follows.
-    /// A gzip file gives no trustworthy inflated size, so the buffer grows with what actually arrives
-    /// rather than being allocated at the declared size.
+    /// Reads exactly <paramref name="length"/> inflated bytes and at most one more, to refuse a stream that goes on:
+    /// a gzip bomb is never inflated beyond its declared size. A declared size the compressed file could not
+    /// inflate to is refused before anything is allocated, so the allocation is bounded by the file size too.
     /// </summary>
-    private static byte[] ReadGzipData(Stream stream, string path, string shape, long length)
+    private static byte[] ReadGzipData(Stream stream, string path, string shape, long length, long compressedLength)
     {
-        var buffer = new byte[Math.Min(length, InitialGzipBuffer)];
-        int filled = 0;
-        while (true)
-        {
-            filled += stream.ReadAtLeast(buffer.AsSpan(filled), buffer.Length - filled, throwOnEndOfStream: false);
-            if (filled < buffer.Length)
-                throw LengthMismatch(path, shape, length, truncated: true, $"only {filled} bytes follow the header once decompressed");
-            if (filled == length)
-                break;
-            Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
-        }
+        long possible = compressedLength * MaxDeflateRatio;
+        if (length > possible)
+            throw LengthMismatch(path, shape, length, truncated: true,
+                $"a gzip file of {compressedLength} bytes inflates to at most {possible} bytes");
+        var data = new byte[length];
+        int filled = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (filled < data.Length)
+            throw LengthMismatch(path, shape, length, truncated: true, $"only {filled} bytes follow the header once decompressed");
         if (stream.ReadByte() >= 0)
             throw LengthMismatch(path, shape, length, truncated: false, "more bytes follow the header once decompressed");
-        return buffer;
+        return data;
     }
 
     private static DataFormatException LengthMismatch(string path, string shape, long declared, bool truncated, string actual)

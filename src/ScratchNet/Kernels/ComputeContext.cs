@@ -28,14 +28,22 @@ public sealed class ComputeContext
     private ExceptionDispatchInfo? _failure;
     private readonly Dictionary<Type, object> _bindings = [];
 
+    /// <summary>
+    /// The most threads a context may have. Far above the cores of common machines (asking for more than the machine
+    /// has is allowed: the same count reproduces a run of a larger machine, only slower), and low enough that a
+    /// mistyped count cannot exhaust memory.
+    /// </summary>
+    public const int MaxThreads = 256;
+
     /// <summary>A single-threaded context.</summary>
     public static ComputeContext SingleThreaded { get; } = new(1);
 
     /// <summary>Creates a context that uses up to <paramref name="threads"/> threads.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is not 1 to <see cref="MaxThreads"/>.</exception>
     public ComputeContext(int threads)
     {
-        if (threads < 1)
-            throw new ArgumentOutOfRangeException(nameof(threads), threads, "The thread count must be at least 1.");
+        if (threads is < 1 or > MaxThreads)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"The thread count must be 1 to {MaxThreads}.");
         Threads = threads;
         _chunks = new Chunk[threads];
         for (int w = 1; w < threads; w++) _chunks[w] = new Chunk(this, w);
@@ -44,7 +52,10 @@ public sealed class ComputeContext
     /// <summary>The number of threads the kernels may use.</summary>
     public int Threads { get; }
 
-    /// <summary>The number of workers <see cref="For(int, RangeBody)"/> uses for <paramref name="count"/> items.</summary>
+    /// <summary>
+    /// The number of workers <see cref="For(int, RangeBody)"/> uses for <paramref name="count"/> items, and the most any
+    /// overload uses: per-worker scratch is sized by this, not by <see cref="Threads"/>.
+    /// </summary>
     public int WorkersFor(int count) => Math.Max(1, Math.Min(Threads, count));
 
     /// <summary>

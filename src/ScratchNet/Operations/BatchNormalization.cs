@@ -106,7 +106,8 @@ public sealed class BatchNormalization : Operation
     internal void EnsureDeviations(Tensor input)
     {
         int plane = input.SampleLength / Channels;
-        if (_deviations.Length < Compute.Threads * plane) _deviations = new float[Compute.Threads * plane];
+        int workers = Compute.WorkersFor(Channels); // the most that Compute.For over the channels uses
+        if (_deviations.Length < workers * plane) _deviations = new float[workers * plane];
     }
 
     /// <summary>Worker <paramref name="worker"/>'s one-plane scratch.</summary>

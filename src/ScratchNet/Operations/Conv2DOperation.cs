@@ -77,7 +77,7 @@ public sealed class Conv2DOperation : ParamOperation
     {
         ConvGeometry g = _geometry = GeometryFor(input.Shape);
         Tensor output = OutputBuffer(input.Dim(0), OutChannels, g.OutputHeight, g.OutputWidth);
-        EnsureScratch(g);
+        EnsureScratch(g, input.Dim(0));
         Compute.For(input.Dim(0), (Op: this, X: input, Z: output), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.Op._geometry;
@@ -100,7 +100,7 @@ public sealed class Conv2DOperation : ParamOperation
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
         ConvGeometry g = _geometry;
-        EnsureScratch(g); // the thread count may have grown since the forward pass
+        EnsureScratch(g, Input.Dim(0)); // the thread count may have grown since the forward pass
         int weights = Parameter.Value.Length;
         int workers = Compute.For(Input.Dim(0), (Op: this, X: Input, Dz: outputGradient), static (in s, worker, start, end) =>
         {
@@ -128,8 +128,8 @@ public sealed class Conv2DOperation : ParamOperation
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         ConvGeometry g = _geometry;
-        EnsureScratch(g);
         Tensor inputGradient = InputGradientBuffer();
+        EnsureScratch(g, inputGradient.Dim(0));
         Compute.For(inputGradient.Dim(0), (Op: this, Dz: outputGradient, Dx: inputGradient), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.Op._geometry;
@@ -151,10 +151,11 @@ public sealed class Conv2DOperation : ParamOperation
         return inputGradient;
     }
 
-    // One im2col buffer and one weight-gradient accumulator per worker, grown when the geometry needs more.
-    private void EnsureScratch(in ConvGeometry g)
+    // One im2col buffer and one weight-gradient accumulator per worker of a batch of `images`, grown when needed:
+    // sized by the workers used, so a high thread count on small batches costs no memory.
+    private void EnsureScratch(in ConvGeometry g, int images)
     {
-        int workers = Compute.Threads, columns = g.PatchLength * g.OutputPlane, weights = Parameter.Value.Length;
+        int workers = Compute.WorkersFor(images), columns = g.PatchLength * g.OutputPlane, weights = Parameter.Value.Length;
         if (_columns.Length < workers || _columns[0].Length < columns)
         {
             _columns = new float[workers][];

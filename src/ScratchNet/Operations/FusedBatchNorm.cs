@@ -87,7 +87,8 @@ public sealed class FusedBatchNorm : Operation
     protected override void ComputeParameterGradients(Tensor outputGradient)
     {
         int plane = outputGradient.SampleLength / Channels;
-        if (_planes.Length < Compute.Threads * plane) _planes = new float[Compute.Threads * plane];
+        int workers = Compute.WorkersFor(Channels); // the most that Compute.For over the channels uses
+        if (_planes.Length < workers * plane) _planes = new float[workers * plane];
         _parameters[0].Gradient.Span.Clear();
         _parameters[1].Gradient.Span.Clear();
         _inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;

@@ -42,6 +42,8 @@ public static class OptimizerCatalog
             _ => throw new ArgumentException($"Unknown schedule '{name}'. Valid schedules: {string.Join(", ", Schedules)}."),
         };
         if (warmupEpochs <= 0) return schedule;
-        return new LinearWarmupSchedule(schedule ?? new ConstantSchedule(initialRate), warmupEpochs * batchesPerEpoch);
+        // A warm-up longer than any run is allowed (the rate rises throughout); its step count must not overflow.
+        int warmupSteps = (int)Math.Min((long)warmupEpochs * batchesPerEpoch, int.MaxValue);
+        return new LinearWarmupSchedule(schedule ?? new ConstantSchedule(initialRate), warmupSteps);
     }
 }

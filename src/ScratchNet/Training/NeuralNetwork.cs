@@ -47,7 +47,7 @@ public sealed class NeuralNetwork
     /// <summary>The class names, by output index, when known.</summary>
     public IReadOnlyList<string>? ClassNames { get; set; }
 
-    /// <summary>The number of threads the kernels may use (at least 1).</summary>
+    /// <summary>The number of threads the kernels may use: 1 to <see cref="ComputeContext.MaxThreads"/>.</summary>
     public int Threads
     {
         get => _threads;

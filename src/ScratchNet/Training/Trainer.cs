@@ -49,7 +49,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
         Network.Build(sampleShape);
         State = state ??= new TrainingState();
         int[] order = new int[train.Count];
-        int batchCount = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        int batchCount = (int)(((long)train.Count + options.BatchSize - 1) / options.BatchSize); // long: a batch size near int.MaxValue
         float[] scratch = new float[sampleShape.Aggregate(1, (a, b) => a * b)];
         bool selecting = options.RestoreBestWeights || options.Patience is not null;
 

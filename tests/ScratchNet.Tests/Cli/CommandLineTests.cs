@@ -41,6 +41,11 @@ public sealed class CommandLineTests
     [InlineData("--momentum", "1", "--momentum", 2)]
     [InlineData("--init", "zeros", "--init", 2)]
     [InlineData("--threads", "0", "--threads", 2)]
+    [InlineData("--threads", "2147483647", "--threads must be at most 256", 2)]
+    [InlineData("--threads", "10000", "--threads must be at most 256", 2)]
+    [InlineData("--data", "", "--data was given an empty value", 2)]
+    [InlineData("--batch-size", "2147483647", "--batch-size must be at most 65536", 2)]
+    [InlineData("--metrics", " ", "--metrics was given an empty value", 2)]
     [InlineData("--data", "/no/such/folder", "apt-get install dataset-fashion-mnist", 1)]
     public void Train_BadArgument_PrintsOneClearLineAndFails(string option, string value, string expected, int exitCode)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ScratchNet.Data;
+using ScratchNet.Layers;
+using ScratchNet.Losses;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;
 using static ScratchNet.Tests.Cli.CommandLineTests;
@@ -73,6 +75,81 @@ public sealed class EvaluateCommandTests
         File.WriteAllText(garbage, "this is not a model");
         AssertOneError(Run("evaluate", "--model-file", garbage), 1, garbage);
         AssertOneError(Run("evaluate"), 2, "--model-file");
+    }
+
+    [Theory]
+    [InlineData(30, true)]
+    [InlineData(3000, false)]
+    public void Evaluate_ManyClasses_SummarisedAboveThirty(int classes, bool whole)
+    {
+        string folder = TenImageFolder();
+        string model = SaveWideModel(classes);
+
+        var result = Run("evaluate", "--model-file", model, "--data", folder, "--threads", "1");
+
+        AssertSuccess(result);
+        Assert.Equal(whole, result.Output.Contains("confusion matrix (rows: true class, columns: predicted class)"));
+        if (whole) return;
+        int present = RawTest.Labels.Take(10).Distinct().Count(); // fewer than 10: every class with test images is listed
+        Assert.Contains($"3000 classes: the {present} with test images and the lowest recall (add --metrics FILE to write them all as JSON)", result.Output);
+        Assert.Contains("confusion matrix: 3000×3000 is too large to print (add --metrics FILE to write it as JSON)", result.Output);
+        Assert.True(result.Output.Length < 4000, $"{result.Output.Length} characters printed");
+    }
+
+    [Fact]
+    public void Evaluate_FortyClassesWithMetrics_TheFileHoldsEveryClassAndTheWholeMatrix()
+    {
+        string metrics = NewPath(".json");
+
+        var result = Run("evaluate", "--model-file", SaveWideModel(40), "--data", TenImageFolder(), "--threads", "1", "--metrics", metrics);
+
+        AssertSuccess(result);
+        Assert.Contains($"all are in {metrics}", result.Output);
+        using var json = JsonDocument.Parse(File.ReadAllText(metrics));
+        Assert.Equal(40, json.RootElement.GetProperty("per_class").GetArrayLength());
+        var matrix = json.RootElement.GetProperty("confusion_matrix");
+        Assert.Equal(40, matrix.GetArrayLength());
+        Assert.All(matrix.EnumerateArray(), row => Assert.Equal(40, row.GetArrayLength()));
+        Assert.Equal(10, matrix.EnumerateArray().Sum(row => row.EnumerateArray().Sum(c => c.GetInt32())));
+    }
+
+    [Fact]
+    public void Evaluate_TrainingImagesAreAGzipBomb_UsesOnlyTheTestFiles()
+    {
+        // The training images declare 10 images and hold a gigabyte of zeros (about 1 MB on disk).
+        string folder = TenImageFolder();
+        File.Delete(Path.Combine(folder, "train-images-idx3-ubyte"));
+        Data.IdxBytes.WriteGzipBomb(Path.Combine(folder, "train-images-idx3-ubyte.gz"), [10, 28, 28], zeros: 1L << 30);
+
+        var result = Run("evaluate", "--model-file", TrainedModelPath, "--data", folder, "--threads", "1");
+
+        AssertSuccess(result);
+        Assert.Contains("10 test images", result.Output);
+    }
+
+    // A data folder (not named "fashion") with the first ten Fashion-MNIST test images as both sets.
+    private static string TenImageFolder()
+    {
+        string folder = Directory.CreateDirectory(NewPath("")).FullName;
+        byte[] pixels = Enumerable.Range(0, 10).SelectMany(TestPixels).ToArray();
+        byte[] labels = Enumerable.Range(0, 10).Select(i => (byte)RawTest.Labels[i]).ToArray();
+        foreach (string set in new[] { "train", "t10k" })
+        {
+            IdxFile.Write(Path.Combine(folder, $"{set}-images-idx3-ubyte"), [10, 28, 28], pixels, gzip: false);
+            IdxFile.Write(Path.Combine(folder, $"{set}-labels-idx1-ubyte"), [10], labels, gzip: false);
+        }
+        return folder;
+    }
+
+    // An untrained 1×28×28 → `classes` model with a normalisation and no class names.
+    private static string SaveWideModel(int classes)
+    {
+        var network = new NeuralNetwork([new Flatten(), new Dense(classes)], new SoftmaxCrossEntropy(), seed: 3);
+        network.Build([1, 28, 28]);
+        network.Normalization = new Standardizer(72f, 90f);
+        string path = NewPath(".safetensors");
+        network.Save(path);
+        return path;
     }
 
     [Fact]

@@ -71,6 +71,9 @@ public sealed class ModelCommandTests
     [InlineData(new[] { "gradcheck", "--model", "resnet" }, 2, "seed-cnn, mlp")]
     [InlineData(new[] { "gradcheck", "--model", "mlp", "--batch", "0" }, 2, "--batch")]
     [InlineData(new[] { "gradcheck", "--model", "mlp", "--input", "a,b,c" }, 2, "C,H,W")]
+    [InlineData(new[] { "summary", "--spec", "/dev/zero" }, 2, "larger than 1,048,576 bytes")]
+    [InlineData(new[] { "summary", "--model", "mlp", "--input", "1,4096,4096" }, 2, "more than the 268,435,456 ScratchNet builds")]
+    [InlineData(new[] { "gradcheck", "--model", "mlp", "--input", "1,8,8", "--batch", "2147483647" }, 2, "more than the 8,388,608 gradcheck allows")]
     public void ModelCommands_BadArguments_PrintOneLine(string[] arguments, int exitCode, string expected) =>
         AssertOneError(Run(arguments), exitCode, expected);
 

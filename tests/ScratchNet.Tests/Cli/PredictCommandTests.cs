@@ -117,6 +117,7 @@ public sealed class PredictCommandTests
         AssertOneError(Run("predict", "--model-file", TrainedModelPath, truncated), 2, "not a PNG or JPEG image");
         AssertOneError(Run("predict", "--model-file", TrainedModelPath, badJpeg), 2, "not a PNG or JPEG image");
         AssertOneError(Run("predict", "--model-file", TrainedModelPath, truncatedJpeg), 2, "not a PNG or JPEG image");
+        AssertOneError(Run("predict", "--model-file", TrainedModelPath, "/dev/zero"), 2, "larger than 64 MB"); // read no further
     }
 
     [Fact]

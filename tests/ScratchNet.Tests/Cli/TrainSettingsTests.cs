@@ -66,6 +66,9 @@ public sealed class TrainSettingsTests
     [InlineData("limit", "-5", "or empty")]
     [InlineData("augment", "yes", "one of true, false")]
     [InlineData("model", "resnet", "names no preset")]
+    [InlineData("threads", "2147483647", "a whole number from 1 to 256")]
+    [InlineData("threads", "-1", "a whole number from 1 to 256")]
+    [InlineData("batch_size", "2147483647", "a whole number from 1 to 65536")]
     public void Read_BadSetting_NamesTheSettingAndTheFile(string field, string value, string expected)
     {
         var description = new Dictionary<string, string>(Everything.Describe()) { [field] = value };

@@ -21,6 +21,20 @@ internal static class IdxBytes
     public static byte[] File(int[] dims, int dataLength) =>
         [.. Header(0x08, dims), .. Enumerable.Range(0, dataLength).Select(i => (byte)i)];
 
+    /// <summary>
+    /// Writes a gzip bomb to <paramref name="path"/>: an unsigned-byte header for <paramref name="dims"/>, then
+    /// <paramref name="zeros"/> zero bytes, compressed about 1000:1 (1 GiB of zeros gives a file of about 1 MB).
+    /// </summary>
+    public static void WriteGzipBomb(string path, int[] dims, long zeros)
+    {
+        using var file = System.IO.File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.SmallestSize);
+        gzip.Write(Header(0x08, dims));
+        var chunk = new byte[1 << 20];
+        for (long left = zeros; left > 0; left -= chunk.Length)
+            gzip.Write(chunk, 0, (int)Math.Min(left, chunk.Length));
+    }
+
     public static byte[] Gzip(byte[] content)
     {
         using var output = new MemoryStream();

@@ -112,6 +112,55 @@ public sealed class IdxDatasetLoaderTests : IDisposable
         Assert.Contains("rank 1", e.Message);
     }
 
+    [Theory]
+    [InlineData("digits")]
+    [InlineData("fashion-mnist")]
+    public void LoadTest_GivesTheTestSetOfLoadFolder_WithTheSameClassNames(string name)
+    {
+        string folder = _temp.Folder(name);
+        WriteFolder(folder, trainCount: 4, testCount: 4);
+
+        ImageDataset test = IdxDatasetLoader.LoadTest(folder);
+        var (_, expected) = IdxDatasetLoader.LoadFolder(folder);
+
+        Assert.Equal(expected.Images.Shape.ToArray(), test.Images.Shape.ToArray());
+        Assert.Equal(expected.Images.Span.ToArray(), test.Images.Span.ToArray());
+        Assert.Equal(expected.Labels, test.Labels);
+        Assert.Equal(expected.ClassNames, test.ClassNames);
+    }
+
+    [Fact]
+    public void LoadTest_TrainingFilesAreGzipBombs_NeverOpensThem()
+    {
+        string folder = _temp.Folder("data");
+        WriteFolder(folder, trainCount: 4, testCount: 3);
+        File.Delete(Path.Combine(folder, "train-images-idx3-ubyte"));
+        // Declares 4 images and holds a gigabyte of zeros after them: reading it at all would be refused.
+        IdxBytes.WriteGzipBomb(Path.Combine(folder, "train-images-idx3-ubyte.gz"), [4, Height, Width], zeros: 1L << 30);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ImageDataset test = IdxDatasetLoader.LoadTest(folder);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(3, test.Count);
+        Assert.True(allocated < 1 << 20, $"Loading a 3-image test set allocated {allocated} bytes.");
+        Assert.Throws<DataFormatException>(() => IdxDatasetLoader.LoadFolder(folder));
+    }
+
+    [Fact]
+    public void LoadTest_MissingTestLabels_NamesOnlyThatFile()
+    {
+        string folder = _temp.Folder("data");
+        WriteFolder(folder, trainCount: 4, testCount: 3);
+        File.Delete(Path.Combine(folder, "t10k-labels-idx1-ubyte"));
+        File.Delete(Path.Combine(folder, "train-labels-idx1-ubyte"));
+
+        var e = Assert.Throws<DataNotFoundException>(() => IdxDatasetLoader.LoadTest(folder));
+
+        Assert.Contains("lacks t10k-labels-idx1-ubyte (", e.Message);
+        Assert.DoesNotContain("train-labels", e.Message);
+    }
+
     /// <summary>Writes the four raw files, labels 0, 1, 2, … in each set.</summary>
     internal static void WriteFolder(string folder, int trainCount, int testCount)
     {

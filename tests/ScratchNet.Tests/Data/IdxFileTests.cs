@@ -28,9 +28,9 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void Read_GzipLargerThanInitialBuffer_ReadsAll()
+    public void Read_LargeGzip_ReadsAll()
     {
-        // 3 MiB exercises the grow-as-you-read path for gzip data.
+        // 3 MiB of random bytes: more than one read from the inflating stream.
         int[] dims = [3, 1024, 1024];
         byte[] data = new byte[3 << 20];
         new Random(1).NextBytes(data);
@@ -150,6 +150,40 @@ public sealed class IdxFileTests : IDisposable
 
         Assert.Contains("281474976710656 bytes", e.Message);
         Assert.True(allocated < 1 << 20, $"Rejecting the file allocated {allocated} bytes.");
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(60000)]
+    public void Read_GzipBomb_InflatesNoMoreThanTheHeaderDeclares(int images)
+    {
+        // A header declaring `images` 28×28 images, then 1 GiB of zeros: a file of about 1 MB.
+        string path = _temp.File($"bomb{images}.gz");
+        IdxBytes.WriteGzipBomb(path, [images, 28, 28], zeros: 1L << 30);
+        long declared = images * 28L * 28;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("more bytes follow the header once decompressed", e.Message);
+        // The declared data and the reader's own buffers: never the gigabyte.
+        Assert.True(allocated < declared + (1 << 20), $"Refusing a bomb declaring {declared} bytes allocated {allocated} bytes.");
+    }
+
+    [Fact]
+    public void Read_GzipDeclaringMoreThanItCouldInflateTo_RefusedBeforeAllocating()
+    {
+        // 60000×28×28 = 47 MB declared, but a gzip file of some hundred bytes inflates to 1032 times its size at most.
+        string path = Write("short.gz", IdxBytes.File([60000, 28, 28], 100), gzip: true);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("inflates to at most", e.Message);
+        Assert.Contains("truncated", e.Message);
+        Assert.True(allocated < 1 << 20, $"Refusing the file allocated {allocated} bytes.");
     }
 
     [Fact]

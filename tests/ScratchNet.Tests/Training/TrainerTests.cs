@@ -120,6 +120,24 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_batch_size_of_int_max_is_one_batch_of_everything()
+    {
+        ImageDataset train = TopOrBottom(20, 8), validation = TopOrBottom(4, 9);
+        var trainer = new Trainer(SmallConvNet(1), new SGD(0.01f));
+        var progress = new List<BatchProgress>();
+        trainer.BatchCompleted += progress.Add;
+        trainer.Fit(train, validation, new TrainingOptions { Epochs = 1, BatchSize = int.MaxValue });
+        Assert.Equal([20], progress.Select(p => p.Images)); // the batch count once overflowed to 0: nothing was trained
+    }
+
+    [Fact]
+    public void A_warm_up_of_int_max_epochs_does_not_overflow()
+    {
+        var schedule = OptimizerCatalog.CreateSchedule("constant", 0.1f, 0.001f, epochs: 1, warmupEpochs: int.MaxValue, batchesPerEpoch: 3);
+        Assert.NotNull(schedule);
+    }
+
+    [Fact]
     public void Training_options_are_validated_with_the_value()
     {
         var trainer = new Trainer(SmallConvNet(1), new SGD(0.01f));
