@@ -78,28 +78,15 @@ public abstract class Layer
     /// The parameters with names that follow the nesting, like a PyTorch state dict: "weight" for a plain layer,
     /// "body.0.weight" inside a <see cref="Residual"/>. Same order as <see cref="Parameters"/>.
     /// </summary>
-    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
-    {
-        if (Children.Count == 0)
-        {
-            foreach (Parameter p in _parameters) yield return (p.Name, p);
-            yield break;
-        }
-        foreach (var (path, child) in Children)
-            foreach (var (name, p) in child.NamedParameters()) yield return ($"{path}.{name}", p);
-    }
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters() => Named(_parameters, p => p.Name, l => l.NamedParameters());
 
     /// <summary>The buffers with names that follow the nesting (see <see cref="NamedParameters"/>), in the order of <see cref="Buffers"/>.</summary>
-    public IEnumerable<(string Name, NamedBuffer Buffer)> NamedBuffers()
-    {
-        if (Children.Count == 0)
-        {
-            foreach (NamedBuffer b in _buffers) yield return (b.Name, b);
-            yield break;
-        }
-        foreach (var (path, child) in Children)
-            foreach (var (name, b) in child.NamedBuffers()) yield return ($"{path}.{name}", b);
-    }
+    public IEnumerable<(string Name, NamedBuffer Buffer)> NamedBuffers() => Named(_buffers, b => b.Name, l => l.NamedBuffers());
+
+    // A plain layer's own names, or each child's names under the child's path.
+    private IEnumerable<(string, T)> Named<T>(List<T> own, Func<T, string> name, Func<Layer, IEnumerable<(string, T)>> nested) =>
+        Children.Count == 0 ? own.Select(x => (name(x), x))
+            : Children.SelectMany(c => nested(c.Layer).Select(n => ($"{c.Path}.{n.Item1}", n.Item2)));
 
     /// <summary>Runs the operations in order; builds the layer on the first call.</summary>
     public Tensor Forward(Tensor input, bool training = false)

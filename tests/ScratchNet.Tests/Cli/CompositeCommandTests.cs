@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static ScratchNet.Tests.Cli.CliModels;
 
 namespace ScratchNet.Tests.Cli;
@@ -77,21 +76,8 @@ public sealed class CompositeCommandTests : IDisposable
         string straight = Path.Combine(_folder, "straight"), interrupted = Path.Combine(_folder, "interrupted");
         AssertSuccess(Run([.. settings, "--out", straight]));
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "ScratchNet.Cli.dll"), .. settings, "--out", interrupted])
-            start.ArgumentList.Add(a);
-        using (var process = Process.Start(start)!)
-        {
-            Task<string> errorText = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
-            string checkpoint = Path.Combine(interrupted, "checkpoint.safetensors");
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
-            Thread.Sleep(300); // into epoch 2
-            using (var signal = Process.Start("kill", ["-INT", process.Id.ToString()])) signal.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl-C");
-            Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await errorText}");
-        }
+        var (exitCode, error) = await ResumeTests.RunUntilCtrlC([.. settings, "--out", interrupted], Path.Combine(interrupted, "checkpoint.safetensors"));
+        Assert.True(exitCode == 130, $"exit {exitCode}: {error}");
         Assert.False(File.Exists(Path.Combine(interrupted, "model.safetensors")), "the run finished before Ctrl-C");
 
         AssertSuccess(Run("train", "--resume", interrupted));

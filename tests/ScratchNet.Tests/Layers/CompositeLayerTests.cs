@@ -10,17 +10,10 @@ namespace ScratchNet.Tests.Layers;
 /// <summary>Sequential, Residual and Concat: gradients through both paths of a sum and of a concatenation, names, shapes.</summary>
 public class CompositeLayerTests
 {
-    // Biases and batch-norm shifts start at zero; move every parameter to a non-trivial point.
-    private static void Randomize(Layer layer, int seed)
-    {
-        foreach (Parameter p in layer.Parameters)
-            TestData.Uniform(seed++, -0.5f, 0.5f, p.Value.Shape.ToArray()).Span.CopyTo(p.Value.Span);
-    }
-
     private static GradientCheckReport Check(Layer layer, Tensor x)
     {
         layer.Build(x.Shape[1..]);
-        Randomize(layer, 7);
+        LayerGradientTests.Randomize(layer, 7);   // biases and batch-norm shifts start at zero
         return GradientChecker.Check(layer, x);
     }
 
