@@ -4,6 +4,7 @@ using ScratchNet.Data;
 // Data benchmarks. Modes (see bench/README.md):
 //   export --png DIR [--copies K] [--data IDXDIR]   Fashion-MNIST as PNG class folders (K copies of the training set)
 //   export --csv DIR [--data IDXDIR]                Fashion-MNIST as Kaggle-style train.csv and test.csv
+//   verify --png DIR | --csv DIR [--threads N]      read an export back (DataSources), compare with IDX, print images/s
 string mode = args.Length > 0 ? args[0] : "help";
 string? Option(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
@@ -27,7 +28,14 @@ switch (mode)
         }
         return 0;
     }
+    case "verify":
+    {
+        var (train, test) = IdxDatasetLoader.LoadFolder(DataLocator.Locate(Option("--data")));
+        int threads = int.Parse(Option("--threads") ?? Environment.ProcessorCount.ToString());
+        string path = Option("--png") ?? Option("--csv") ?? throw new ArgumentException("verify needs --png DIR or --csv DIR");
+        return Verify.Run(path, train, test, threads);
+    }
     default:
-        Console.WriteLine("usage: export --png DIR [--copies K] | export --csv DIR   (options: --data IDXDIR)");
+        Console.WriteLine("usage: export --png DIR [--copies K] | export --csv DIR | verify --png DIR | verify --csv DIR   (options: --data IDXDIR, --threads N)");
         return mode == "help" ? 0 : 2;
 }

@@ -14,11 +14,12 @@ internal static class CommandRunner
         {
             return command();
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or DataFormatException or DataNotFoundException)
         {
+            // Bad input, arguments or data alike: the user has something to fix before running again.
             return Fail(e.Message, ExitCodes.BadArguments);
         }
-        catch (Exception e) when (e is DataFormatException or DataNotFoundException or TrainingDivergedException
+        catch (Exception e) when (e is TrainingDivergedException
                                       or ShapeMismatchException or ModelFileException or IOException or UnauthorizedAccessException)
         {
             return Fail(e.Message, ExitCodes.Failure);

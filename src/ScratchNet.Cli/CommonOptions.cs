@@ -38,7 +38,7 @@ internal static class CommonOptions
 
     /// <summary><c>--seed N</c>: the seed of every random choice a command makes.</summary>
     public static Option<int> Seed() =>
-        new("--seed") { Description = "Seed of every random choice: weights, and for train shuffling, dropout and augmentation, for gradcheck the input", DefaultValueFactory = _ => 1 };
+        new("--seed") { Description = "Seed of every random choice: weights, and for train shuffling, dropout and augmentation, for gradcheck the input; for train and evaluate the --test-fraction split (give evaluate the seed the model was trained with)", DefaultValueFactory = _ => 1 };
 
     /// <summary>
     /// <c>--threads N</c>: threads for the kernels, 1 to <see cref="ComputeContext.MaxThreads"/>. More than the machine's
@@ -52,7 +52,10 @@ internal static class CommonOptions
             DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, ComputeContext.MaxThreads),
         }.Positive().AtMost(ComputeContext.MaxThreads);
 
-    /// <summary><c>--data DIR</c>: the data folder, found as <see cref="DataLocator"/> finds it when left out.</summary>
+    /// <summary>
+    /// <c>--data PATH</c>: the data, in any layout <see cref="DataSources.Open"/> recognises; the IDX folder
+    /// <see cref="DataLocator"/> finds when left out. <see cref="DataOptions"/> adds the options that go with it.
+    /// </summary>
     public static Option<string?> Data() =>
-        new("--data") { Description = $"The data folder, holding the four IDX files (default: ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory}; see 'scratchnet datasets')" };
+        new("--data") { Description = $"The data: a folder or CSV file in any layout listed below (default: the IDX files in ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory}; see 'scratchnet datasets')" };
 }

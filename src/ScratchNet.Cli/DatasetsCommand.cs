@@ -8,29 +8,43 @@ internal static class DatasetsCommand
 {
     public static Command Create()
     {
-        var data = CommonOptions.Data();
+        var data = new DataOptions();
 
         var command = new Command("datasets",
             $"List the places the commands look for data, in order (--data, then ${DataLocator.EnvironmentVariable}, then {DataLocator.DefaultDirectory}), " +
             "what each holds (image counts, image shape and classes of a complete folder), and which one train and evaluate would use. " +
-            "Exit code 1 when that folder is missing or incomplete, with instructions for getting Fashion-MNIST.\n\n" +
-            "Examples:\n  scratchnet datasets\n  scratchnet datasets --data ~/mnist")
-        {
-            data,
-        };
-        command.SetAction(result => Run(result.GetValue(data)));
+            "For --data: the layout recognised, images per class in the training and test sets, the image size and channels, and the files " +
+            "ignored or skipped. Exit code 2 when that data is missing, incomplete or malformed, with instructions for getting Fashion-MNIST.\n\n" +
+            DataOptions.Layouts + "\n\n" +
+            "Examples:\n  scratchnet datasets\n  scratchnet datasets --data ~/mnist\n  scratchnet datasets --data photos/ --image-size 64,64");
+        data.AddTo(command);
+        command.SetAction(result => Run(data.Read(result)));
         return command;
     }
 
-    private static int Run(string? dataDirectory)
+    private static int Run(DataArguments data)
     {
-        IReadOnlyList<DataCandidate> candidates = DataLocator.SearchOrder(dataDirectory);
+        IReadOnlyList<DataCandidate> candidates = DataLocator.SearchOrder(data.Data);
         Console.WriteLine("search order (the first place is the one train and evaluate use):");
         bool firstUsable = false;
         for (int i = 0; i < candidates.Count; i++)
         {
             DataCandidate candidate = candidates[i];
             Console.WriteLine($"{i + 1}. {candidate.Directory} ({candidate.Source})");
+            if (candidate.Source == "--data" && (File.Exists(candidate.Directory) || Directory.Exists(candidate.Directory)))
+            {
+                // Any layout: what DataSources recognises, described as train would read it.
+                try
+                {
+                    foreach (string line in data.Open(seed: 1, threads: 0).Description.ToLines()) Console.WriteLine($"   {TerminalText.Clean(line)}");
+                    firstUsable = true;
+                }
+                catch (Exception e) when (e is DataFormatException or DataNotFoundException or IOException or InvalidDataException)
+                {
+                    Console.WriteLine($"   unusable: {TerminalText.Clean(e.Message)}");
+                }
+                continue;
+            }
             if (!candidate.Exists)
             {
                 Console.WriteLine("   does not exist");
@@ -65,6 +79,6 @@ internal static class DatasetsCommand
         Console.WriteLine("  train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each plain or .gz),");
         Console.WriteLine("  for example the files of Fashion-MNIST (github.com/zalandoresearch/fashion-mnist) or MNIST.");
         Console.Error.WriteLine($"error: no usable data at {candidates[0].Directory} ({candidates[0].Source}); see above for how to get it.");
-        return ExitCodes.Failure;
+        return ExitCodes.BadArguments;
     }
 }

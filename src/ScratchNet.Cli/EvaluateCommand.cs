@@ -17,24 +17,26 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var modelFile = CommonOptions.ModelFile(required: true);
-        var data = CommonOptions.Data();
+        var data = new DataOptions();
         var metrics = new Option<string?>("--metrics") { Description = "Also write the figures as JSON: test_accuracy, test_loss, per_class [{class, index, precision, recall, support}], confusion_matrix" };
+        var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
 
         var command = new Command("evaluate",
             "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
             $"Above {EvaluationTables.MaxPrintedClasses} classes only the {EvaluationTables.WorstClassesListed} with the lowest recall are listed; --metrics holds them all. " +
-            "Precision is reported as 0 for a class that is never predicted.\n\n" +
+            "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
         {
-            modelFile, data, metrics, threads,
+            modelFile, metrics, seed, threads,
         };
-        command.SetAction(result => Run(result.GetValue(modelFile)!, result.GetValue(data), result.GetValue(metrics), result.GetValue(threads)));
+        data.AddTo(command);
+        command.SetAction(result => Run(result.GetValue(modelFile)!, data.Read(result), result.GetValue(metrics), result.GetValue(seed), result.GetValue(threads)));
         return command;
     }
 
-    private static int Run(string modelPath, string? dataDirectory, string? metricsPath, int threads)
+    private static int Run(string modelPath, DataArguments data, string? metricsPath, int seed, int threads)
     {
         if (metricsPath is not null) CliSupport.EnsureWritable(metricsPath, "--metrics");
         NeuralNetwork network = CliSupport.LoadModel(modelPath);
@@ -48,16 +50,26 @@ internal static class EvaluateCommand
             int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; evaluate needs one score per class."),
         };
 
-        string folder = DataLocator.Locate(dataDirectory);
-        // Only the test files are read: the training files may be large or damaged and are not needed here.
-        ImageDataset rawTest = IdxDatasetLoader.LoadTest(folder, network.ClassNames is { } names && names.Count == outputs ? names : null);
-        if (!rawTest.ImageShape.SequenceEqual(inputShape))
-            throw new DataFormatException(folder,
-                $"its test images are {CliSupport.FormatShape(rawTest.ImageShape)} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
-                "evaluate it on data of the size it was trained on.");
-        if (rawTest.ClassCount > outputs)
-            throw new DataFormatException(folder, $"the data has {rawTest.ClassCount} classes but the model has {outputs} outputs.");
-        // Classes the data lacks are named by number, so that the targets have one column per output.
+        var (testSource, description, folder) = data.OpenTest(seed, threads, network.ClassNames is { } names && names.Count == outputs ? names : null);
+        // Class names that come from the data (folder names) must be the model's, in the same order.
+        if (description?.Layout == DataLayout.ImageFolder && network.ClassNames is { Count: > 0 } modelClasses
+            && !modelClasses.SequenceEqual(testSource.ClassNames))
+            throw DataError(folder,
+                $"its classes ({string.Join(", ", testSource.ClassNames)}) are not the model's ({string.Join(", ", modelClasses)}), in that order; " +
+                "evaluate the model on data with the class folders it was trained on.");
+        if (!testSource.ImageShape.SequenceEqual(inputShape))
+            throw DataError(folder,
+                $"its test images are {CliSupport.FormatShape(testSource.ImageShape.ToArray())} (channels×height×width) but the model {modelPath} takes {CliSupport.FormatShape(inputShape)} images; " +
+                $"evaluate it on data of the size it was trained on, or convert on loading with --channels {inputShape[0]} --image-size {inputShape[1]},{inputShape[2]}.");
+        if (testSource.ClassNames.Count > outputs)
+            throw DataError(folder, $"the data has {testSource.ClassNames.Count} classes but the model has {outputs} outputs.");
+        var skipped = data.SkipBadImages ? new List<string>() : null;
+        ImageDataset rawTest = testSource.ToDataset(threads, skipped);
+        foreach (string file in (description?.SkippedFiles ?? []).Concat(skipped ?? [])) Console.WriteLine($"skipped  {TerminalText.Clean(file)}");
+        // Numbered classes (CSV, CIFAR) take the model's names; classes the data lacks are named by number, so that
+        // the targets have one column per output.
+        if (description is not null && description.Layout != DataLayout.ImageFolder && network.ClassNames is { } modelNames && modelNames.Count == outputs)
+            rawTest = new ImageDataset(rawTest.Images, rawTest.Labels, modelNames);
         if (rawTest.ClassCount < outputs)
             rawTest = new ImageDataset(rawTest.Images, rawTest.Labels,
                 [.. rawTest.ClassNames, .. Enumerable.Range(rawTest.ClassCount, outputs - rawTest.ClassCount).Select(i => i.ToString())]);
@@ -93,6 +105,10 @@ internal static class EvaluateCommand
         }
         return ExitCodes.Success;
     }
+
+    // The data as a whole disagrees with the model: a folder is named as a folder, a CSV file as a file.
+    private static DataFormatException DataError(string location, string problem) =>
+        Directory.Exists(location) ? DataFormatException.ForFolder(location, problem) : new DataFormatException(location, problem);
 
     // Counts (true class, predicted class) pairs; the prediction is the largest output, as in Evaluation.
     private static int[,] Confusion(NeuralNetwork network, ImageDataset test, int outputs)

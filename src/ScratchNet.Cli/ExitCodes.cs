@@ -5,6 +5,7 @@ internal static class ExitCodes
 {
     public const int Success = 0;
     public const int Failure = 1;
+    /// <summary>Bad input to fix before running again: arguments, or data that is missing or malformed.</summary>
     public const int BadArguments = 2;
     public const int Interrupted = 130;
 }

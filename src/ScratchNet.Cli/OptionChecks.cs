@@ -118,7 +118,7 @@ internal static class OptionChecks
     }
 
     // An unparsable value is reported by the parser itself; the range check then has nothing to say.
-    private static bool TryGet<T>(OptionResult result, out T value)
+    internal static bool TryGet<T>(OptionResult result, out T value)
     {
         try
         {

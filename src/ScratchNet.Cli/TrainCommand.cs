@@ -6,13 +6,13 @@ using ScratchNet.Training;
 
 namespace ScratchNet.Cli;
 
-/// <summary><c>scratchnet train</c>: trains a preset model on an IDX data set and reports loss and accuracy.</summary>
+/// <summary><c>scratchnet train</c>: trains a model on Fashion-MNIST or the user's own images and reports loss and accuracy.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
     {
         var options = new TrainOptions();
-        var command = new Command("train", "Train a model on Fashion-MNIST (or any folder of IDX files).\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 50\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001");
+        var command = new Command("train", "Train a model on Fashion-MNIST, or on your own images.\n\n" + DataOptions.Layouts + "\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 50\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001\n  scratchnet train --data photos/ --image-size 64,64 --model fashion-cnn\n  scratchnet train --data train.csv --test-data test.csv");
         foreach (Option option in options.All) command.Add(option);
         command.SetAction(result => options.Resume(result) is ({ } folder, var metrics)
             ? Resume(folder, metrics, options.Output(result))
@@ -83,6 +83,7 @@ internal static class TrainCommand
     private static void Announce(TrainingOutput console, TrainSettings s, TrainingData data, NeuralNetwork network)
     {
         console.Info("data", data.Describe());
+        foreach (string note in data.Notes()) console.Info("data", note);
         console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
         string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
         string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";

@@ -32,7 +32,7 @@ internal sealed class TrainOptions
     private readonly Option<string> _init = new Option<string>("--init") { Description = "Weight initialisation: glorot, he, or standard (the notebook's unscaled N(0,1))", DefaultValueFactory = _ => "glorot" }
         .OneOf("glorot", "he", "standard");
     private readonly Option<int> _seed = CommonOptions.Seed();
-    private readonly Option<string?> _data = CommonOptions.Data();
+    private readonly DataOptions _data = new();
     private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" }.Positive();
     private readonly Option<int?> _validation = new Option<int?>("--validation") { Description = "Hold out N training images for validation (model selection); the test set is then used only for the final figure" }.Positive();
     private readonly Option<int?> _patience = new Option<int?>("--patience") { Description = "Early stopping: stop after N evaluations without a better validation accuracy and keep the best weights (needs --validation)" }.Positive();
@@ -47,7 +47,7 @@ internal sealed class TrainOptions
     /// <summary>Every option, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
     [
-        _model, _spec, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, _data, _limit,
+        _model, _spec, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
         _validation, _patience, _augment, _evalEvery, _threads, _metrics, _out, _resume, _quiet,
     ];
 
@@ -92,7 +92,7 @@ internal sealed class TrainOptions
             WarmupEpochs = result.GetValue(_warmup) ?? 0,
             Init = Enum.Parse<WeightInit>(result.GetValue(_init)!, ignoreCase: true),
             Seed = result.GetValue(_seed),
-            Data = result.GetValue(_data),
+            Data = _data.Read(result),
             Limit = result.GetValue(_limit),
             Validation = result.GetValue(_validation),
             Patience = result.GetValue(_patience),

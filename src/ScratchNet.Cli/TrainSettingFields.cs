@@ -13,8 +13,11 @@ namespace ScratchNet.Cli;
 /// </summary>
 internal static class TrainSettingFields
 {
-    /// <summary>One recorded setting: its name, its text, and the settings with it read from text (null: the text is not <see cref="Expected"/>).</summary>
-    internal sealed record Field(string Name, string Expected, Func<TrainSettings, string> Write, Func<TrainSettings, string, TrainSettings?> Read);
+    /// <summary>
+    /// One recorded setting: its name, its text, and the settings with it read from text (null: the text is not <see cref="Expected"/>).
+    /// An <see cref="Optional"/> one may be missing (files written before it existed): the setting keeps its default.
+    /// </summary>
+    internal sealed record Field(string Name, string Expected, Func<TrainSettings, string> Write, Func<TrainSettings, string, TrainSettings?> Read, bool Optional = false);
 
     /// <summary>Every recorded setting, in the order the report lists them.</summary>
     public static IReadOnlyList<Field> All { get; } =
@@ -38,7 +41,18 @@ internal static class TrainSettingFields
         OneOf("augment", ["true", "false"], s => s.Augment ? "true" : "false", (s, v) => s with { Augment = v == "true" }),
         Int("threads", 1, s => s.Threads, (s, v) => s with { Threads = v }, max: Kernels.ComputeContext.MaxThreads),
         Int("eval_every", 1, s => s.EvalEvery, (s, v) => s with { EvalEvery = v }),
-        new("data", "a folder, or empty", s => s.Data ?? "", (s, v) => s with { Data = v.Length > 0 ? v : null }),
+        new("data", "a folder or file, or empty", s => s.Data.Data ?? "", (s, v) => s with { Data = s.Data with { Data = v.Length > 0 ? v : null } }),
+        new("test_data", "a folder or file, or empty", s => s.Data.TestData ?? "", (s, v) => s with { Data = s.Data with { TestData = v.Length > 0 ? v : null } }, Optional: true),
+        new("image_size", "H,W, or empty", s => s.Data.ImageSize is (int h, int w) ? $"{h},{w}" : "",
+            (s, v) => v.Length == 0 ? s : DataOptions.TryParseImageSize(v) is { } size ? s with { Data = s.Data with { ImageSize = size } } : null, Optional: true),
+        new("channels", "1, 3, or empty", s => s.Data.Channels?.ToString(CultureInfo.InvariantCulture) ?? "",
+            (s, v) => v switch { "" => s, "1" or "3" => s with { Data = s.Data with { Channels = v == "1" ? 1 : 3 } }, _ => null }, Optional: true),
+        new("test_fraction", "a number between 0 and 1, or empty", s => s.Data.TestFraction?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+            (s, v) => v.Length == 0 ? s
+                : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is > 0 and < 1 ? s with { Data = s.Data with { TestFraction = f } } : null,
+            Optional: true),
+        OneOf("skip_bad_images", ["true", "false"], s => s.Data.SkipBadImages ? "true" : "false",
+            (s, v) => s with { Data = s.Data with { SkipBadImages = v == "true" } }) with { Optional = true },
         new("spec", "a file, or empty", s => s.SpecPath ?? "", (s, v) => s with { SpecPath = v.Length > 0 ? v : null }),
     ];
 
@@ -58,7 +72,10 @@ internal static class TrainSettingFields
         foreach (Field field in All)
         {
             if (!description.TryGetValue(field.Name, out string? text))
+            {
+                if (field.Optional) continue;
                 throw Problem(file, $"its training setting '{field.Name}' is missing");
+            }
             settings = field.Read(settings, text) ?? throw Problem(file, $"its training setting '{field.Name}' is '{text}', not {field.Expected}");
         }
         if (settings.SpecPath is not null) return settings;

@@ -32,8 +32,8 @@ internal sealed record TrainSettings
     public WeightInit Init { get; init; }
     public int Seed { get; init; }
 
-    /// <summary>The data folder asked for; null: the default search (see <c>DataLocator</c>).</summary>
-    public string? Data { get; init; }
+    /// <summary>The data asked for and how to read it; <see cref="DataArguments.Data"/> null: the default search (see <c>DataLocator</c>).</summary>
+    public DataArguments Data { get; init; } = new(null);
 
     public int? Limit { get; init; }
     public int? Validation { get; init; }

@@ -25,6 +25,19 @@ public sealed class DataFormatException : Exception
         FilePath = filePath;
     }
 
-    /// <summary>The file that is wrong.</summary>
+    private DataFormatException(string filePath, string message, bool _)
+        : base(message)
+    {
+        FilePath = filePath;
+    }
+
+    /// <summary>
+    /// The exception for a data folder as a whole (mixed image sizes, different class sets, a link loop):
+    /// "Data folder '<paramref name="folder"/>' is not usable: <paramref name="problem"/>".
+    /// </summary>
+    public static DataFormatException ForFolder(string folder, string problem) =>
+        new(folder, $"Data folder '{folder}' is not usable: {problem}", false);
+
+    /// <summary>The file (or, from <see cref="ForFolder"/>, the folder) that is wrong.</summary>
     public string FilePath { get; }
 }

@@ -46,7 +46,11 @@ public sealed class CommandLineTests
     [InlineData("--data", "", "--data was given an empty value", 2)]
     [InlineData("--batch-size", "2147483647", "--batch-size must be at most 65536", 2)]
     [InlineData("--metrics", " ", "--metrics was given an empty value", 2)]
-    [InlineData("--data", "/no/such/folder", "apt-get install dataset-fashion-mnist", 1)]
+    [InlineData("--data", "/no/such/folder", "apt-get install dataset-fashion-mnist", 2)]
+    [InlineData("--image-size", "28,x", "--image-size", 2)]
+    [InlineData("--image-size", "0,28", "--image-size", 2)]
+    [InlineData("--channels", "2", "--channels", 2)]
+    [InlineData("--test-fraction", "1", "--test-fraction", 2)]
     public void Train_BadArgument_PrintsOneClearLineAndFails(string option, string value, string expected, int exitCode)
     {
         var (code, _, error) = Run("train", option, value);

@@ -53,8 +53,8 @@ public sealed class CommandNameAndOptionsTests
                 uses++;
                 Assert.True(expected[option.Name].Description == option.Description, $"{command.Name} {option.Name}: '{option.Description}'");
             }
-        // train: model, spec, seed, threads, data; evaluate: model-file, data, threads; predict: model-file;
+        // train: model, spec, seed, threads, data; evaluate: model-file, data, seed, threads; predict: model-file;
         // summary: model, model-file, spec; gradcheck: model, spec, seed; datasets: data.
-        Assert.Equal(16, uses);
+        Assert.Equal(17, uses);
     }
 }

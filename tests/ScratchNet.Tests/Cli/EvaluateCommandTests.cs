@@ -63,7 +63,7 @@ public sealed class EvaluateCommandTests
     {
         string model = SaveSmallModel([1, 14, 14], new Standardizer(72f, 90f));
         var result = Run("evaluate", "--model-file", model);
-        AssertOneError(result, 1, "1×28×28");
+        AssertOneError(result, 2, "1×28×28");
         Assert.Contains("1×14×14", result.Error);
     }
 
@@ -155,6 +155,6 @@ public sealed class EvaluateCommandTests
     [Fact]
     public void Evaluate_MissingData_FailsWithInstructions()
     {
-        AssertOneError(Run("evaluate", "--model-file", TrainedModelPath, "--data", "/no/such/folder"), 1, "apt-get install dataset-fashion-mnist");
+        AssertOneError(Run("evaluate", "--model-file", TrainedModelPath, "--data", "/no/such/folder"), 2, "apt-get install dataset-fashion-mnist");
     }
 }

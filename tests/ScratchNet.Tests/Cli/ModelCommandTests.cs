@@ -130,7 +130,7 @@ public sealed class ModelCommandTests
     {
         var result = Run("datasets", "--data", "/no/such/folder");
 
-        AssertOneError(result, 1, "/no/such/folder");
+        AssertOneError(result, 2, "/no/such/folder");
         Assert.Contains("does not exist", result.Output);
         Assert.Contains("sudo apt-get install dataset-fashion-mnist", result.Output);
         Assert.Contains(DataLocator.DefaultDirectory, result.Output); // the default is still listed

@@ -21,7 +21,7 @@ public sealed class TrainSettingsTests
     {
         ModelName = "lenet5", Preset = ModelPreset.LeNet5, Epochs = 7, BatchSize = 33, Optimizer = "adamw", LearningRate = 0.0123f,
         Momentum = 0.85f, WeightDecay = 0.0005f, Schedule = "cosine", FinalLearningRate = 1.5e-5f, WarmupEpochs = 2, Init = WeightInit.He,
-        Seed = -42, Data = "/data/somewhere", Limit = 1000, Validation = 100, Patience = 3, Augment = true, Threads = 3, EvalEvery = 2,
+        Seed = -42, Data = new DataArguments("/data/somewhere", "/data/test", (32, 48), 3, 0.25, SkipBadImages: true), Limit = 1000, Validation = 100, Patience = 3, Augment = true, Threads = 3, EvalEvery = 2,
         Metrics = "m.json", Out = "run",
     };
 
@@ -39,23 +39,39 @@ public sealed class TrainSettingsTests
     [Fact]
     public void Table_CoversEveryPropertyButThoseARunIsGivenAnew()
     {
-        // Metrics and Out come from the resuming command line; the preset is looked up by the model's name.
-        string[] notRecorded = [nameof(TrainSettings.Metrics), nameof(TrainSettings.Out), nameof(TrainSettings.Preset)];
-        int properties = typeof(TrainSettings).GetProperties().Count(p => p.CanWrite && !notRecorded.Contains(p.Name));
+        // Metrics and Out come from the resuming command line; the preset is looked up by the model's name; the data
+        // arguments are recorded one field each.
+        string[] notRecorded = [nameof(TrainSettings.Metrics), nameof(TrainSettings.Out), nameof(TrainSettings.Preset), nameof(TrainSettings.Data)];
+        int properties = typeof(TrainSettings).GetProperties().Count(p => p.CanWrite && !notRecorded.Contains(p.Name))
+                         + typeof(DataArguments).GetProperties().Count(p => p.CanWrite && p.Name != "EqualityContract");
         Assert.Equal(properties, TrainSettingFields.All.Count);
     }
 
     [Fact]
     public void Read_SpecificationRun_HasNoPreset()
     {
-        TrainSettings spec = Everything with { ModelName = "my-model", Preset = null, SpecPath = "my-model.json", Data = null, Limit = null };
+        TrainSettings spec = Everything with { ModelName = "my-model", Preset = null, SpecPath = "my-model.json", Data = new DataArguments(null), Limit = null };
 
         TrainSettings read = TrainSettings.FromDescription(spec.Describe(), "c.safetensors", "run", "m.json");
 
         Assert.Equal(spec, read);
     }
 
+    [Fact]
+    public void Read_CheckpointWrittenBeforeTheDataOptions_KeepsTheirDefaults()
+    {
+        var description = Everything.Describe().ToDictionary();
+        foreach (string name in new[] { "test_data", "image_size", "channels", "test_fraction", "skip_bad_images" }) description.Remove(name);
+
+        TrainSettings read = TrainSettings.FromDescription(description, "old.safetensors", "run", "m.json");
+
+        Assert.Equal(new DataArguments("/data/somewhere"), read.Data);
+    }
+
     [Theory]
+    [InlineData("image_size", "0,5", "H,W, or empty")]
+    [InlineData("test_fraction", "1.5", "a number between 0 and 1, or empty")]
+    [InlineData("channels", "2", "1, 3, or empty")]
     [InlineData("epochs", "abc", "a whole number of at least 1")]
     [InlineData("epochs", "0", "a whole number of at least 1")]
     [InlineData("lr", "fast", "a positive finite number")]
