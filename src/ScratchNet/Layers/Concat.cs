@@ -92,8 +92,8 @@ public sealed class Concat : CompositeLayer
         Tensor? dx = null;
         for (int b = 0; b < _outputs.Length; b++)
         {
-            Tensor? branch = Chains[b].Backward(_branchGradients[b]!);
-            if (branch is null) continue;   // the network's first layer: nobody needs ∂L/∂x
+            Tensor? branch = Chains[b].Backward(_branchGradients[b]!);   // fills the branch's parameter gradients
+            if (branch is null || !ComputesInputGradient) continue;       // the network's first layer: nobody needs ∂L/∂x
             if (dx is null) branch.Span.CopyTo((dx = Tensor.Reuse(ref _inputGradient, branch.Shape)).Span);
             else TensorPrimitives.Add(dx.Span, branch.Span, dx.Span);
         }

@@ -204,6 +204,11 @@ public class CompositeLayerTests
         Tensor x = TestData.Uniform(11, 2, 1, 4, 4);
         network.Build(x.Shape[1..]);
         Assert.Null(network.Layers[0].Backward(network.Layers[0].Forward(x, training: true)));
+        // A first concat with an identity branch would otherwise hand back that branch's part alone.
+        var concatFirst = new NeuralNetwork([new Concat([[], [new Conv2D(1, 1)]]), new Flatten(), new Dense(2)], new SoftmaxCrossEntropy());
+        concatFirst.Build([1, 4, 4]);
+        Assert.Null(concatFirst.Layers[0].Backward(concatFirst.Layers[0].Forward(x, training: true)));
+        Assert.NotEqual(0f, concatFirst.Parameters[0].Gradient.Span.ToArray().Select(MathF.Abs).Sum());
         GradientCheckReport report = GradientChecker.Check(network, x, TestData.OneHot(12, 2, 3));
         Assert.Contains("0.shortcut.0.weight", report.Errors.Select(e => e.Name));
         Assert.True(report.Passed(GradientChecker.DefaultTolerance), report.ToString());
