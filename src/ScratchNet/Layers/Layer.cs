@@ -16,12 +16,21 @@ public abstract class Layer
     private int[]? _sampleShape;
     private ComputeContext _compute = ComputeContext.SingleThreaded;
     private bool _computesInputGradient = true;
+    private WeightInit _weightInit = WeightInit.Glorot;
 
     /// <summary>The seed for the initial weights; the network sets it from its own seed and the layer's position.</summary>
     public int Seed { get; set; }
 
-    /// <summary>How the initial weights are drawn.</summary>
-    public WeightInit WeightInit { get; set; } = WeightInit.Glorot;
+    /// <summary>How the initial weights are drawn; set on a block, it applies to every layer inside it.</summary>
+    public WeightInit WeightInit
+    {
+        get => _weightInit;
+        set
+        {
+            _weightInit = value;
+            foreach (var (_, child) in Children) child.WeightInit = value;
+        }
+    }
 
     /// <summary>True once the layer has seen its first input and created its operations and parameters.</summary>
     public bool IsBuilt => _sampleShape is not null;

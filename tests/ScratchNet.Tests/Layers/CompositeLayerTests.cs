@@ -163,6 +163,9 @@ public class CompositeLayerTests
         Assert.NotEqual(residual.Body[0].Seed, residual.Shortcut[0].Seed);
         Assert.NotEqual(residual.Body[0].Seed, ((Concat)a.Layers[2]).Branches[1][0].Seed);
 
+        var he = new Residual([new Sequential(new Conv2D(2, 3))], [new Conv2D(2, 1)]) { WeightInit = WeightInit.He };
+        Assert.All(he.Children.SelectMany(c => c.Layer.Children.Append(c)), c => Assert.Equal(WeightInit.He, c.Layer.WeightInit));
+
         a.Threads = 2;
         Assert.All(a.Layers.SelectMany(l => l.Operations), op => Assert.Equal(2, op.Compute.Threads));
         // The trainer reseeds dropout by walking each layer's operations: a nested one is among them.
