@@ -101,6 +101,15 @@ public sealed class CompositeSpecTests : IDisposable
         Assert.Contains("'0.shortcut.0.weight' has shape [2, 2, 1, 1], expected [2, 3, 1, 1]", e.Message);
     }
 
+    [Fact]
+    public void Nesting_deeper_than_the_json_reader_allows_is_an_error_not_a_stack_overflow()
+    {
+        string entry = "{\"type\": \"flatten\"}";
+        for (int i = 0; i < 40; i++) entry = $"{{\"type\": \"sequential\", \"layers\": [{entry}]}}";
+        var e = Assert.Throws<ModelFileException>(() => ModelSpec.Parse($"{{\"layers\": [{entry}]}}", "deep.json"));
+        Assert.Contains("maximum configured depth of 64", e.Message);
+    }
+
     [Theory]
     [InlineData("{\"layers\": [{\"type\": \"residual\"}]}", "$.layers[0].body: missing")]
     [InlineData("{\"layers\": [{\"type\": \"residual\", \"body\": []}]}", "$.layers[0].body: expected a non-empty array of layers")]
