@@ -97,6 +97,17 @@ internal static class OptionChecks
         _ => "a value",
     };
 
+    /// <summary>A size in bytes such as 4G, 500M or 1048576 (see <see cref="MemoryBudget.TryParse"/>).</summary>
+    public static Option<string?> ByteSize(this Option<string?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out string? text) && text is not null && MemoryBudget.TryParse(text) is null)
+                result.AddError($"{option.Name} must be a size such as 4G, 500M or a number of bytes, got '{text}'.");
+        });
+        return option;
+    }
+
     public static Option<int?> AtMost(this Option<int?> option, int maximum)
     {
         option.Validators.Add(result =>

@@ -43,9 +43,9 @@ internal static class TrainCommand
         var files = new TrainRunFiles(s);
         TrainingData raw = TrainingData.Load(s, source);
         // Statistics of the raw training images only, applied to every set and kept with the model.
-        Standardizer standardizer = Standardizer.Fit(raw.Train.Images);
-        TrainingData data = raw.Standardize(standardizer);
-        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork(data.Train.ClassCount);
+        Standardizer standardizer = raw.FitStandardizer(s.Threads);
+        TrainingData data = raw.Standardize(standardizer, s.Threads);
+        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork(data.Train.ClassNames.Count);
         Prepare(network, s, standardizer, data.Train);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is not null) optimizer.LoadState(resumed.OptimizerState, network.Parameters);
@@ -68,15 +68,16 @@ internal static class TrainCommand
     }
 
     // The network takes the data's images, standardised as in training, gives one score per class and knows the classes' names.
-    private static void Prepare(NeuralNetwork network, TrainSettings s, Standardizer standardizer, ImageDataset train)
+    private static void Prepare(NeuralNetwork network, TrainSettings s, Standardizer standardizer, IBatchSource train)
     {
         network.Threads = s.Threads;
         network.Normalization = standardizer;
         network.ClassNames = train.ClassNames;
-        CliSupport.Build(network, train.ImageShape);
-        int[] output = CliSupport.OutputShapes(network.Layers, train.ImageShape)[^1];
-        if (output is not [int outputs] || outputs != train.ClassCount)
-            throw new UsageException($"the model {s.ModelName} gives {CliSupport.FormatShape(output)} outputs per image but the data has {train.ClassCount} classes; " +
+        int[] shape = [.. train.SampleShape];
+        CliSupport.Build(network, shape);
+        int[] output = CliSupport.OutputShapes(network.Layers, shape)[^1];
+        if (output is not [int outputs] || outputs != train.ClassNames.Count)
+            throw new UsageException($"the model {s.ModelName} gives {CliSupport.FormatShape(output)} outputs per image but the data has {train.ClassNames.Count} classes; " +
                                      "its last layer needs one output per class.");
     }
 

@@ -39,6 +39,10 @@ internal sealed class TrainOptions
     private readonly Option<bool> _augment = new("--augment") { Description = "Augment training images: random shifts of up to 2 pixels, horizontal flips and random erasing (presets may lighten their dropout)" };
     private readonly Option<int> _evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N epochs", DefaultValueFactory = _ => 1 }.Positive();
     private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<string?> _memoryBudget = new Option<string?>("--memory-budget")
+    {
+        Description = "Memory the decoded images may take, e.g. 4G or 500M (default: half of this machine's); a training set beyond it is read from its files while training",
+    }.ByteSize();
     private readonly Option<string?> _metrics = new("--metrics") { Description = "Write per-epoch figures and the test accuracy to this JSON file" };
     private readonly Option<string?> _out = new("--out") { Description = "Write the run into this folder: a checkpoint after every epoch, then model.safetensors, metrics.json, plots and report.html" };
     private readonly Option<bool> _quiet = new("--quiet") { Description = "Print only the final test accuracy (and errors)" };
@@ -48,7 +52,7 @@ internal sealed class TrainOptions
     public IEnumerable<Option> All =>
     [
         _model, _spec, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
-        _validation, _patience, _augment, _evalEvery, _threads, _metrics, _out, _resume, _quiet,
+        _validation, _patience, _augment, _evalEvery, _threads, _memoryBudget, _metrics, _out, _resume, _quiet,
     ];
 
     /// <summary>What <c>--quiet</c> asks for.</summary>
@@ -99,6 +103,7 @@ internal sealed class TrainOptions
             Augment = result.GetValue(_augment),
             EvalEvery = result.GetValue(_evalEvery),
             Threads = result.GetValue(_threads),
+            MemoryBudget = result.GetValue(_memoryBudget) is { } budget ? MemoryBudget.TryParse(budget) : null,
             Metrics = result.GetValue(_metrics),
             Out = result.GetValue(_out),
         };

@@ -53,6 +53,10 @@ internal static class TrainSettingFields
             Optional: true),
         OneOf("skip_bad_images", ["true", "false"], s => s.Data.SkipBadImages ? "true" : "false",
             (s, v) => s with { Data = s.Data with { SkipBadImages = v == "true" } }) with { Optional = true },
+        new("memory_budget", "a number of bytes, or empty", s => s.MemoryBudget?.ToString(CultureInfo.InvariantCulture) ?? "",
+            (s, v) => v.Length == 0 ? s with { MemoryBudget = null }
+                : long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out long bytes) && bytes > 0 ? s with { MemoryBudget = bytes } : null,
+            Optional: true),
         new("spec", "a file, or empty", s => s.SpecPath ?? "", (s, v) => s with { SpecPath = v.Length > 0 ? v : null }),
     ];
 

@@ -42,6 +42,9 @@ internal sealed record TrainSettings
     public int EvalEvery { get; init; }
     public int Threads { get; init; }
 
+    /// <summary>Bytes the decoded images may take before the training set is streamed (<c>--memory-budget</c>; null: <see cref="MemoryBudget.Default"/>).</summary>
+    public long? MemoryBudget { get; init; }
+
     /// <summary>The metrics file to write; not recorded (a resumed run is given its own).</summary>
     public string? Metrics { get; init; }
 

@@ -77,15 +77,25 @@ public sealed class ImageDataset : IBatchSource
     /// </summary>
     public (ImageDataset Train, ImageDataset Validation) Split(int validationCount, int seed)
     {
-        if (validationCount <= 0 || validationCount >= Count)
+        var (train, validation) = SplitIndices(Count, validationCount, seed);
+        return (Select(train), Select(validation));
+    }
+
+    /// <summary>
+    /// The indices <see cref="Split"/> keeps for training and holds out for validation from <paramref name="count"/> items,
+    /// each in ascending order; any set of <paramref name="count"/> items (in memory or streamed) splits the same way.
+    /// </summary>
+    public static (int[] Train, int[] Validation) SplitIndices(int count, int validationCount, int seed)
+    {
+        if (validationCount <= 0 || validationCount >= count)
             throw new ArgumentOutOfRangeException(nameof(validationCount), validationCount,
-                $"The validation set must hold between 1 and {Count - 1} of the {Count} items, got {validationCount}.");
-        int[] order = Enumerable.Range(0, Count).ToArray();
+                $"The validation set must hold between 1 and {count - 1} of the {count} items, got {validationCount}.");
+        int[] order = Enumerable.Range(0, count).ToArray();
         new Random(seed).Shuffle(order);
         int[] validation = order[..validationCount], train = order[validationCount..];
         Array.Sort(validation);
         Array.Sort(train);
-        return (Select(train), Select(validation));
+        return (train, validation);
     }
 
     /// <summary>The items at <paramref name="indices"/>, in that order (a copy).</summary>

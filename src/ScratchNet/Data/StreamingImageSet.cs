@@ -32,6 +32,9 @@ public sealed class StreamingImageSet : IBatchSource
         PrefetchBatches = prefetchBatches;
     }
 
+    /// <summary>Where the images are read from.</summary>
+    public IImageSource Source => _source;
+
     /// <summary>The standardisation applied to each image, or null.</summary>
     public Standardizer? Standardizer { get; }
 
