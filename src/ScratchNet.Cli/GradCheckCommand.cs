@@ -24,7 +24,7 @@ internal static class GradCheckCommand
             "(values of magnitude 0.1 to 1), compares its input and parameter gradients with central differences, " +
             $"and so does the loss for one-hot targets. A tensor passes when its relative error is at most {GradientChecker.DefaultTolerance}. " +
             "To keep clear of non-smooth points, every layer's input is moved 0.1 away from zero (ReLU's kink) and a max-pooling layer gets " +
-            "distinct values, 0.05 apart, for its check (ties), while the next layer still gets its output for the usual input. A kink inside a layer (a Dense or Conv2D with a ReLU activation) can still make a correct " +
+            "distinct values, 0.05 apart, for its check (ties), while the next layer still gets its output for the usual input. A kink inside a layer (a Dense or Conv2D with a ReLU activation) or inside a block (a residual or concat block checked as a whole) can still make a correct " +
             "gradient fail by chance; try another --seed. Dropout layers are skipped (their masks are random). Exit code 0 when all pass, 1 otherwise. Give --model or --spec.\n\n" +
             "Examples:\n  scratchnet gradcheck --model seed-cnn\n  scratchnet gradcheck --model mlp --input 1,8,8 --batch 4\n  scratchnet gradcheck --spec my-model.json --input 1,12,12")
         {

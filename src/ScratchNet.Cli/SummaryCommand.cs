@@ -21,7 +21,8 @@ internal static class SummaryCommand
         var command = new Command("summary",
             "Show a model's layers (a preset's, a specification's, or those of a model file or checkpoint, with its own input shape): output shape and parameters of each, and the totals: parameters and forward FLOPs per image. " +
             "FLOPs count a multiply-add as 2: convolution 2·O·C·KH·KW·OH·OW, dense 2·in·out; batch norm 2 per value and pooling one per window element; " +
-            "activations, biases and dropout are excluded. Give exactly one of --model, --model-file, --spec.\n\n" +
+            "activations, biases and dropout are excluded; a residual sum counts 1 per value. A block (sequential, residual, concat) shows its layers indented under it, " +
+            "and its parameters and FLOPs are those of all its layers. Give exactly one of --model, --model-file, --spec.\n\n" +
             "Examples:\n  scratchnet summary --model seed-cnn\n  scratchnet summary --model mlp --input 1,32,32\n" +
             "  scratchnet summary --spec my-model.json\n  scratchnet summary --model-file model.safetensors")
         {
@@ -60,25 +61,44 @@ internal static class SummaryCommand
         long flops = 0;
         for (int i = 0; i < network.Layers.Count; i++)
         {
-            Layer layer = network.Layers[i];
-            int[] output = layer.OutputSampleShape(inputShape);
-            long layerFlops = Flops(layer, inputShape, output);
-            flops += layerFlops;
-            int parameters = layer.Parameters.Sum(p => p.Value.Length);
-            rows.Add([i.ToString(), Describe(layer), CliSupport.FormatShape(output), parameters.ToString("N0"), layerFlops.ToString("N0")]);
-            inputShape = output;
+            flops += AddRows(rows, i.ToString(), network.Layers[i], inputShape, depth: 0);
+            inputShape = network.Layers[i].OutputSampleShape(inputShape);
         }
 
         Console.WriteLine($"model {TerminalText.Clean(source)}, input {CliSupport.FormatShape(shape)}, loss {network.Loss.GetType().Name}");
         Console.WriteLine();
-        Console.Write(CliSupport.Table(["#", "layer", "output", "parameters", "FLOPs"], rows, new HashSet<int> { 0, 3, 4 }));
+        Console.Write(CliSupport.Table(["#", "layer", "output", "parameters", "FLOPs"], rows, new HashSet<int> { 3, 4 }));
         Console.WriteLine();
         Console.WriteLine($"total parameters  {network.ParameterCount:N0}");
         Console.WriteLine($"FLOPs per image   {flops:N0} ({Human(flops)}, forward; multiply-add = 2; activations, biases and dropout excluded)");
         return ExitCodes.Success;
     }
 
-    /// <summary>Forward FLOPs of one image through <paramref name="layer"/> (see the command's description).</summary>
+    /// <summary>
+    /// Adds the row of <paramref name="layer"/> ("3", or "3.body.0" inside a block) and, for a composite layer, the rows
+    /// of its children indented under it; a block's parameters and FLOPs are its whole subtree's. Returns its FLOPs.
+    /// </summary>
+    private static long AddRows(List<IReadOnlyList<string>> rows, string label, Layer layer, int[] input, int depth)
+    {
+        int[] output = layer.OutputSampleShape(input);
+        var row = new string[5];
+        rows.Add(row);
+        long flops = Flops(layer, input, output);
+        foreach (var (path, child) in layer.Children)
+            flops += AddRows(rows, $"{label}.{path}", child, child.InputSampleShape.ToArray(), depth + 1);   // built: it knows its input
+        long parameters = layer.Parameters.Sum(p => (long)p.Value.Length);
+        row[0] = label;
+        row[1] = new string(' ', 2 * depth) + Describe(layer);
+        row[2] = CliSupport.FormatShape(output);
+        row[3] = parameters.ToString("N0");
+        row[4] = flops.ToString("N0");
+        return flops;
+    }
+
+    /// <summary>
+    /// Forward FLOPs of one image through <paramref name="layer"/> itself (see the command's description); for a composite
+    /// layer only its own work (a residual sum: one per value), its children are counted on their own rows.
+    /// </summary>
     internal static long Flops(Layer layer, int[] input, int[] output)
     {
         long Elements(int[] shape) => shape.Aggregate(1L, (a, d) => a * d);
@@ -86,10 +106,12 @@ internal static class SummaryCommand
         {
             case Conv2D:
             {
-                var g = ((Conv2DOperation)layer.Operations[0]).GeometryFor([1, .. input]);
+                var g = ((Conv2DOperation)layer.Operations[0]).GeometryFor([1, .. input]);   // one group's: Channels = C/groups
                 Conv2D c = (Conv2D)layer;
                 return 2L * c.OutChannels * g.Channels * g.KernelHeight * g.KernelWidth * g.OutputHeight * g.OutputWidth;
             }
+            case Residual:
+                return Elements(output);
             case Dense d:
                 return 2L * input[0] * d.Neurons;
             case BatchNorm:
@@ -106,7 +128,9 @@ internal static class SummaryCommand
     private static string Describe(Layer layer) => layer switch
     {
         Conv2D c => $"Conv2D {c.OutChannels}@{c.KernelHeight}x{c.KernelWidth} stride {c.StrideHeight}x{c.StrideWidth} {c.Padding}" +
-                    (c.HasBias ? " bias" : "") + $" {c.Activation.Name}" + (c.Flattens ? " flatten" : ""),
+                    (c.Groups > 1 ? $" groups {c.Groups}" : "") + (c.HasBias ? " bias" : "") + $" {c.Activation.Name}" + (c.Flattens ? " flatten" : ""),
+        Residual r => "Residual" + (r.Shortcut.Count == 0 ? " identity" : " projection") + (r.Activation is Operations.Activations.Linear ? "" : $" {r.Activation.Name}"),
+        Concat k => $"Concat {k.Branches.Count} branches",
         Dense d => $"Dense {d.Neurons}" + (d.HasBias ? " bias" : "") + $" {d.Activation.Name}",
         Pooling2D p => $"{layer.Name} {p.PoolHeight}x{p.PoolWidth} stride {p.StrideHeight}x{p.StrideWidth} {p.Padding}",
         Dropout d => $"Dropout {d.Rate}",

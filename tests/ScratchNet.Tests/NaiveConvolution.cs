@@ -8,12 +8,15 @@ internal sealed record ConvSpec(
     int Batch, int InChannels, int Height, int Width,
     int OutChannels, int KernelHeight, int KernelWidth,
     int StrideHeight, int StrideWidth,
-    int PadTop, int PadBottom, int PadLeft, int PadRight)
+    int PadTop, int PadBottom, int PadLeft, int PadRight, int Groups = 1)
 {
+    /// <summary>The input channels each filter sees (all of them unless grouped).</summary>
+    public int GroupChannels => InChannels / Groups;
+
     public int OutputHeight => (Height + PadTop + PadBottom - KernelHeight) / StrideHeight + 1;
     public int OutputWidth => (Width + PadLeft + PadRight - KernelWidth) / StrideWidth + 1;
     public int[] InputShape => [Batch, InChannels, Height, Width];
-    public int[] WeightShape => [OutChannels, InChannels, KernelHeight, KernelWidth];
+    public int[] WeightShape => [OutChannels, GroupChannels, KernelHeight, KernelWidth];
     public int[] OutputShape => [Batch, OutChannels, OutputHeight, OutputWidth];
 
     /// <summary>TensorFlow's "same": output ⌈size/stride⌉, total padding split with the extra zero after.</summary>
@@ -28,30 +31,33 @@ internal sealed record ConvSpec(
 /// <summary>
 /// Convolution written as loops straight from the notebook's formula, in double precision:
 /// z[n,o,i,j] = b[o] + Σ_{c,u,v} x[n, c, i·sh + u − pt, j·sw + v − pl] · w[o, c, u, v] (zero outside x).
+/// Grouped: output o of group k = o / (O/G) sums only over c = k·C/G + c', with w[o, c', u, v].
 /// The gradients are the chain rule of that sum, written as the same loops.
 /// </summary>
 internal static class NaiveConvolution
 {
-    // Calls body(n, o, i, j, c, u, v, flatInputIndex) for every term of the sum whose input lies inside x.
+    // Calls body(n, o, i, j, c', u, v, flatInputIndex) for every term of the sum whose input lies inside x
+    // (c' is the channel within o's group, which indexes the weight).
     private static void ForEachTerm(ConvSpec s, Action<int, int, int, int, int, int, int, int> body)
     {
         for (int n = 0; n < s.Batch; n++)
         for (int o = 0; o < s.OutChannels; o++)
         for (int i = 0; i < s.OutputHeight; i++)
         for (int j = 0; j < s.OutputWidth; j++)
-        for (int c = 0; c < s.InChannels; c++)
+        for (int c = 0; c < s.GroupChannels; c++)
         for (int u = 0; u < s.KernelHeight; u++)
         for (int v = 0; v < s.KernelWidth; v++)
         {
             int y = i * s.StrideHeight + u - s.PadTop, x = j * s.StrideWidth + v - s.PadLeft;
             if (y < 0 || y >= s.Height || x < 0 || x >= s.Width) continue; // zero padding
-            body(n, o, i, j, c, u, v, ((n * s.InChannels + c) * s.Height + y) * s.Width + x);
+            int channel = o / (s.OutChannels / s.Groups) * s.GroupChannels + c;
+            body(n, o, i, j, c, u, v, ((n * s.InChannels + channel) * s.Height + y) * s.Width + x);
         }
     }
 
     private static int OutIndex(ConvSpec s, int n, int o, int i, int j) => ((n * s.OutChannels + o) * s.OutputHeight + i) * s.OutputWidth + j;
 
-    private static int WeightIndex(ConvSpec s, int o, int c, int u, int v) => ((o * s.InChannels + c) * s.KernelHeight + u) * s.KernelWidth + v;
+    private static int WeightIndex(ConvSpec s, int o, int c, int u, int v) => ((o * s.GroupChannels + c) * s.KernelHeight + u) * s.KernelWidth + v;
 
     /// <summary>z = conv(x, w) + b, [N, O, OH, OW].</summary>
     public static double[] Forward(ConvSpec s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias = default)
@@ -72,7 +78,7 @@ internal static class NaiveConvolution
     public static double[] WeightGradient(ConvSpec s, ReadOnlySpan<float> x, ReadOnlySpan<float> dz)
     {
         float[] xs = x.ToArray(), dzs = dz.ToArray();
-        var dw = new double[s.OutChannels * s.InChannels * s.KernelHeight * s.KernelWidth];
+        var dw = new double[s.OutChannels * s.GroupChannels * s.KernelHeight * s.KernelWidth];
         ForEachTerm(s, (n, o, i, j, c, u, v, xi) => dw[WeightIndex(s, o, c, u, v)] += (double)dzs[OutIndex(s, n, o, i, j)] * xs[xi]);
         return dw;
     }

@@ -71,11 +71,18 @@ public sealed record RunSummary(
             FirstConvolutionWeights(network), results.Misclassified);
     }
 
-    /// <summary>A copy of the weights of the first <see cref="Conv2D"/> layer of <paramref name="network"/>, or null when it has none or is not built.</summary>
+    /// <summary>
+    /// A copy of the weights of the first <see cref="Conv2D"/> layer of <paramref name="network"/>, looking inside blocks
+    /// (a residual's body before its shortcut), or null when it has none or is not built.
+    /// </summary>
     public static Tensor? FirstConvolutionWeights(NeuralNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        Conv2D? conv = network.Layers.OfType<Conv2D>().FirstOrDefault();
+        Conv2D? conv = InForwardOrder(network.Layers).OfType<Conv2D>().FirstOrDefault();
         return conv is { IsBuilt: true } ? conv.Parameters[0].Value.Clone() : null;
     }
+
+    // Every layer, each block followed by its own layers, depth first.
+    private static IEnumerable<Layer> InForwardOrder(IEnumerable<Layer> layers) =>
+        layers.SelectMany(l => InForwardOrder(l.Children.Select(c => c.Layer)).Prepend(l));
 }

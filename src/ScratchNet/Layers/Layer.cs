@@ -16,12 +16,21 @@ public abstract class Layer
     private int[]? _sampleShape;
     private ComputeContext _compute = ComputeContext.SingleThreaded;
     private bool _computesInputGradient = true;
+    private WeightInit _weightInit = WeightInit.Glorot;
 
     /// <summary>The seed for the initial weights; the network sets it from its own seed and the layer's position.</summary>
     public int Seed { get; set; }
 
-    /// <summary>How the initial weights are drawn.</summary>
-    public WeightInit WeightInit { get; set; } = WeightInit.Glorot;
+    /// <summary>How the initial weights are drawn; set on a block, it applies to every layer inside it.</summary>
+    public WeightInit WeightInit
+    {
+        get => _weightInit;
+        set
+        {
+            _weightInit = value;
+            foreach (var (_, child) in Children) child.WeightInit = value;
+        }
+    }
 
     /// <summary>True once the layer has seen its first input and created its operations and parameters.</summary>
     public bool IsBuilt => _sampleShape is not null;
@@ -51,7 +60,7 @@ public abstract class Layer
         set
         {
             _computesInputGradient = value;
-            if (_operations.Count > 0) _operations[0].ComputesInputGradient = value;
+            ApplyComputesInputGradient(value);
         }
     }
 
@@ -63,8 +72,30 @@ public abstract class Layer
         {
             _compute = value ?? throw new ArgumentNullException(nameof(value));
             foreach (Operation op in _operations) op.Compute = value;
+            foreach (var (_, child) in Children) child.Compute = value;
         }
     }
+
+    /// <summary>
+    /// The layers this layer holds, each with its path relative to this one ("body.0", "branches.1.0"); empty for a
+    /// plain layer. A composite layer's <see cref="Operations"/>, <see cref="Parameters"/> and <see cref="Buffers"/>
+    /// are its children's, in this order, followed by its own.
+    /// </summary>
+    public virtual IReadOnlyList<(string Path, Layer Layer)> Children => [];
+
+    /// <summary>
+    /// The parameters with names that follow the nesting, like a PyTorch state dict: "weight" for a plain layer,
+    /// "body.0.weight" inside a <see cref="Residual"/>. Same order as <see cref="Parameters"/>.
+    /// </summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters() => Named(_parameters, p => p.Name, l => l.NamedParameters());
+
+    /// <summary>The buffers with names that follow the nesting (see <see cref="NamedParameters"/>), in the order of <see cref="Buffers"/>.</summary>
+    public IEnumerable<(string Name, NamedBuffer Buffer)> NamedBuffers() => Named(_buffers, b => b.Name, l => l.NamedBuffers());
+
+    // A plain layer's own names, or each child's names under the child's path.
+    private IEnumerable<(string, T)> Named<T>(List<T> own, Func<T, string> name, Func<Layer, IEnumerable<(string, T)>> nested) =>
+        Children.Count == 0 ? own.Select(x => (name(x), x))
+            : Children.SelectMany(c => nested(c.Layer).Select(n => ($"{c.Path}.{n.Item1}", n.Item2)));
 
     /// <summary>Runs the operations in order; builds the layer on the first call.</summary>
     public Tensor Forward(Tensor input, bool training = false)
@@ -76,13 +107,22 @@ public abstract class Layer
         else if (!input.Shape[1..].SequenceEqual(_sampleShape))
             throw new ShapeMismatchException(
                 $"{Name}: was built for inputs [batch, {string.Join(", ", _sampleShape)}], but got {input.ShapeText}.");
-        Tensor x = input;
-        foreach (Operation op in _operations) x = op.Forward(x, training);
-        return x;
+        return ForwardCore(input, training);
     }
 
     /// <summary>Runs the backward passes in reverse order; returns ∂L/∂input, or null when it is not computed.</summary>
-    public Tensor? Backward(Tensor outputGradient)
+    public Tensor? Backward(Tensor outputGradient) => BackwardCore(outputGradient);
+
+    /// <summary>The forward pass once the input shape is checked: the operations in order (a composite layer routes through its children).</summary>
+    protected virtual Tensor ForwardCore(Tensor input, bool training)
+    {
+        Tensor x = input;
+        for (int i = 0; i < _operations.Count; i++) x = _operations[i].Forward(x, training);
+        return x;
+    }
+
+    /// <summary>The backward pass: ∂L/∂input from ∂L/∂output, or null when it is not computed.</summary>
+    protected virtual Tensor? BackwardCore(Tensor outputGradient)
     {
         Tensor? gradient = outputGradient;
         for (int i = _operations.Count - 1; i >= 0 && gradient is not null; i--)
@@ -109,7 +149,7 @@ public abstract class Layer
             _parameters.AddRange(op.Parameters);
             _buffers.AddRange(op.Buffers);
         }
-        if (_operations.Count > 0) _operations[0].ComputesInputGradient = _computesInputGradient;
+        ApplyComputesInputGradient(_computesInputGradient);
         _sampleShape = sampleShape.ToArray();
     }
 
@@ -140,6 +180,15 @@ public abstract class Layer
     // Shape arithmetic is checked: a size that does not fit an int is an error naming the layer, never a wrap-around.
     private ShapeMismatchException TooLarge(ReadOnlySpan<int> sampleShape) =>
         new($"{Name}: an input of [batch, {string.Join(", ", sampleShape.ToArray())}] gives a size beyond {int.MaxValue:N0} values, more than a tensor can hold.");
+
+    /// <summary>
+    /// Tells the operations that receive the layer's input whether to produce ∂L/∂input: the first operation of a plain
+    /// layer; a composite layer tells the first layer of each of its paths.
+    /// </summary>
+    protected virtual void ApplyComputesInputGradient(bool value)
+    {
+        if (_operations.Count > 0) _operations[0].ComputesInputGradient = value;
+    }
 
     /// <summary>Creates the operations, in forward order, for samples of <paramref name="sampleShape"/>.</summary>
     protected abstract IEnumerable<Operation> CreateOperations(ReadOnlySpan<int> sampleShape, Random random);

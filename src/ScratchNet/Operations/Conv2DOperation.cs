@@ -14,17 +14,20 @@ namespace ScratchNet.Operations;
 /// with the kernel turned by 180°" of the textbooks, so no flip can be forgotten (the notebook did).
 /// Images are split among threads; each thread sums its own weight gradient, and the sums are added
 /// in thread order, so a given thread count always gives the same bits.
+/// Grouped convolution (groups G, MobileNet's depthwise when G = C): the weight is [O, C/G, KH, KW], and group g
+/// convolves input channels [g·C/G, (g+1)·C/G) into output channels [g·O/G, (g+1)·O/G). Each group is the plain
+/// convolution above on its own slices (contiguous in NCHW and in OIHW), so G = 1 is exactly the ungrouped kernel.
 /// </remarks>
 public sealed class Conv2DOperation : ParamOperation
 {
     private readonly int _strideHeight, _strideWidth;
     private readonly Padding _padding;
-    private ConvGeometry _geometry;
+    private ConvGeometry _geometry;   // of one group: Channels = C/G
     private float[][] _columns = [];
     private float[][] _weightGradients = [];
 
-    /// <summary>Creates the convolution for a weight of shape [O, C, KH, KW].</summary>
-    public Conv2DOperation(Parameter weight, int strideHeight, int strideWidth, Padding padding) : base(weight)
+    /// <summary>Creates the convolution for a weight of shape [O, C/<paramref name="groups"/>, KH, KW].</summary>
+    public Conv2DOperation(Parameter weight, int strideHeight, int strideWidth, Padding padding, int groups = 1) : base(weight)
     {
         if (weight.Value.Rank != 4)
             throw new ArgumentException($"A convolution weight must be OIHW [out, in, kh, kw], got {weight.Value.ShapeText}.", nameof(weight));
@@ -33,20 +36,32 @@ public sealed class Conv2DOperation : ParamOperation
         _strideHeight = strideHeight;
         _strideWidth = strideWidth;
         _padding = padding;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
+        if (weight.Value.Dim(0) % groups != 0)
+            throw new ArgumentException($"{Name}: {weight.Value.Dim(0)} output channels do not split into {groups} groups.", nameof(groups));
+        Groups = groups;
     }
 
+    /// <summary>The number of groups (1 for an ordinary convolution).</summary>
+    public int Groups { get; }
+
     private int OutChannels => Parameter.Value.Dim(0);
+
+    private int GroupOutChannels => OutChannels / Groups;
 
     /// <summary>The geometry of the last forward pass.</summary>
     public ConvGeometry Geometry => _geometry;
 
-    /// <summary>The window geometry for an input of [C, H, W] (throws when it does not fit).</summary>
+    /// <summary>
+    /// The window geometry of one group for an input of [N, C, H, W] (throws when it does not fit): its Channels are
+    /// C/G, so its PatchLength is what one output value sums over.
+    /// </summary>
     public ConvGeometry GeometryFor(ReadOnlySpan<int> inputShape)
     {
         Tensor w = Parameter.Value;
-        if (inputShape.Length != 4 || inputShape[1] != w.Dim(1))
+        if (inputShape.Length != 4 || inputShape[1] != (long)w.Dim(1) * Groups)
             throw new ShapeMismatchException(
-                $"{Name}: weight of size {w.ShapeText} expects input [batch, {w.Dim(1)}, height, width], but got {Tensor.FormatShape(inputShape)}.");
+                $"{Name}: weight of size {w.ShapeText}{(Groups > 1 ? $" in {Groups} groups" : "")} expects input [batch, {(long)w.Dim(1) * Groups}, height, width], but got {Tensor.FormatShape(inputShape)}.");
         int h = inputShape[2], wd = inputShape[3];
         var (top, bottom) = _padding.Resolve(h, w.Dim(2), _strideHeight, vertical: true);
         var (left, right) = _padding.Resolve(wd, w.Dim(3), _strideWidth, vertical: false);
@@ -66,15 +81,17 @@ public sealed class Conv2DOperation : ParamOperation
         Compute.For(input.Dim(0), (Op: this, X: input, Z: output), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.Op._geometry;
-            int outChannels = s.Op.OutChannels, plane = g.OutputPlane;
+            int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
+            int weights = outChannels * g.PatchLength, outputs = outChannels * plane;
             Span<float> columns = s.Op._columns[worker];
             for (int n = start; n < end; n++)
-            {
-                Im2Col.Expand(s.X.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
-                Gemm.Multiply(false, false, outChannels, plane, g.PatchLength, 1f,
-                    s.Op.Parameter.Value.Span, g.PatchLength, columns, plane,
-                    0f, s.Z.Span.Slice(n * outChannels * plane, outChannels * plane), plane);
-            }
+                for (int k = 0; k < groups; k++)   // group k: Z_k = W_k · im2col(x_k)
+                {
+                    Im2Col.Expand(s.X.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength), g, columns);
+                    Gemm.Multiply(false, false, outChannels, plane, g.PatchLength, 1f,
+                        s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength, columns, plane,
+                        0f, s.Z.Span.Slice((n * groups + k) * outputs, outputs), plane);
+                }
         });
         return output;
     }
@@ -88,16 +105,18 @@ public sealed class Conv2DOperation : ParamOperation
         int workers = Compute.For(Input.Dim(0), (Op: this, X: Input, Dz: outputGradient), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.Op._geometry;
-            int outChannels = s.Op.OutChannels, plane = g.OutputPlane;
+            int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
+            int weights = outChannels * g.PatchLength, outputs = outChannels * plane;
             Span<float> columns = s.Op._columns[worker], gradient = s.Op._weightGradients[worker].AsSpan(0, s.Op.Parameter.Value.Length);
             gradient.Clear();
             for (int n = start; n < end; n++)
-            {
-                Im2Col.Expand(s.X.Span.Slice(n * g.ImageLength, g.ImageLength), g, columns);
-                Gemm.Multiply(false, true, outChannels, g.PatchLength, plane, 1f,
-                    s.Dz.Span.Slice(n * outChannels * plane, outChannels * plane), plane,
-                    columns, plane, 1f, gradient, g.PatchLength);
-            }
+                for (int k = 0; k < groups; k++)   // ∂L/∂W_k += ∂L/∂Z_k · im2col(x_k)ᵀ
+                {
+                    Im2Col.Expand(s.X.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength), g, columns);
+                    Gemm.Multiply(false, true, outChannels, g.PatchLength, plane, 1f,
+                        s.Dz.Span.Slice((n * groups + k) * outputs, outputs), plane,
+                        columns, plane, 1f, gradient.Slice(k * weights, weights), g.PatchLength);
+                }
         });
         Span<float> total = Parameter.Gradient.Span;
         _weightGradients[0].AsSpan(0, weights).CopyTo(total);
@@ -114,18 +133,20 @@ public sealed class Conv2DOperation : ParamOperation
         Compute.For(inputGradient.Dim(0), (Op: this, Dz: outputGradient, Dx: inputGradient), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.Op._geometry;
-            int outChannels = s.Op.OutChannels, plane = g.OutputPlane;
+            int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
+            int weights = outChannels * g.PatchLength, outputs = outChannels * plane;
             Span<float> columns = s.Op._columns[worker];
             for (int n = start; n < end; n++)
-            {
-                Gemm.Multiply(true, false, g.PatchLength, plane, outChannels, 1f,
-                    s.Op.Parameter.Value.Span, g.PatchLength,
-                    s.Dz.Span.Slice(n * outChannels * plane, outChannels * plane), plane,
-                    0f, columns, plane);
-                Span<float> image = s.Dx.Span.Slice(n * g.ImageLength, g.ImageLength);
-                image.Clear();
-                Im2Col.Fold(columns, g, image);
-            }
+                for (int k = 0; k < groups; k++)   // ∂L/∂x_k = col2im(W_kᵀ · ∂L/∂Z_k)
+                {
+                    Gemm.Multiply(true, false, g.PatchLength, plane, outChannels, 1f,
+                        s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength,
+                        s.Dz.Span.Slice((n * groups + k) * outputs, outputs), plane,
+                        0f, columns, plane);
+                    Span<float> image = s.Dx.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength);
+                    image.Clear();
+                    Im2Col.Fold(columns, g, image);
+                }
         });
         return inputGradient;
     }

@@ -57,18 +57,32 @@ public static class GradientChecker
         return CheckFunction(
             x => operation.Forward(x, training: true),
             g => operation.Backward(g),
-            input, parameters, operation.ComputesInputGradient, epsilon, maxEntries, seed);
+            input, parameters.Select(p => (p.Name, p)), operation.ComputesInputGradient, epsilon, maxEntries, seed);
     }
 
-    /// <summary>Checks the input gradient and every parameter gradient of <paramref name="layer"/> (built on first use).</summary>
+    /// <summary>
+    /// Checks the input gradient and every parameter gradient of <paramref name="layer"/> (built on first use), naming
+    /// the parameters through the nesting of a composite layer ("body.0.weight").
+    /// </summary>
     public static GradientCheckReport Check(Layer layer, Tensor input, float epsilon = 1e-2f, int maxEntries = 256, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (!layer.IsBuilt) layer.Build(input.Shape[1..]);
-        return CheckFunction(
-            x => layer.Forward(x, training: true),
-            g => layer.Backward(g),
-            input, layer.Parameters, layer.ComputesInputGradient, epsilon, maxEntries, seed);
+        // A block may hold dropout: every evaluation must see the same mask, so draw it once and freeze it.
+        var dropouts = layer.Operations.OfType<DropoutOperation>().ToList();
+        if (dropouts.Count > 0) layer.Forward(input, training: true);
+        foreach (DropoutOperation d in dropouts) d.FreezeMask = true;
+        try
+        {
+            return CheckFunction(
+                x => layer.Forward(x, training: true),
+                g => layer.Backward(g),
+                input, layer.NamedParameters(), layer.ComputesInputGradient, epsilon, maxEntries, seed);
+        }
+        finally
+        {
+            foreach (DropoutOperation d in dropouts) d.FreezeMask = false;
+        }
     }
 
     /// <summary>Checks every parameter gradient of a whole network through its loss.</summary>
@@ -106,7 +120,7 @@ public static class GradientChecker
 
     private static GradientCheckReport CheckFunction(
         Func<Tensor, Tensor> forward, Func<Tensor, Tensor?> backward, Tensor input,
-        IReadOnlyList<Parameter> parameters, bool checkInput, float epsilon, int maxEntries, int seed)
+        IEnumerable<(string Name, Parameter Parameter)> parameters, bool checkInput, float epsilon, int maxEntries, int seed)
     {
         Tensor output = forward(input);
         var weights = new Tensor(output.Shape);
@@ -121,10 +135,10 @@ public static class GradientChecker
             float[] analytic = inputGradient.Span.ToArray();
             errors.Add(Compare("input", input.Length, analytic, i => Perturb(input, i, epsilon, scalar), maxEntries, seed));
         }
-        foreach (Parameter parameter in parameters)
+        foreach (var (name, parameter) in parameters)
         {
             float[] analytic = parameter.Gradient.Span.ToArray();
-            errors.Add(Compare(parameter.Name, parameter.Value.Length, analytic,
+            errors.Add(Compare(name, parameter.Value.Length, analytic,
                 i => Perturb(parameter.Value, i, epsilon, scalar), maxEntries, seed));
         }
         return new GradientCheckReport(errors);

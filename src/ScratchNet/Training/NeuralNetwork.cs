@@ -65,12 +65,15 @@ public sealed class NeuralNetwork
     /// <summary>All learnable parameters in layer order (empty until built).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
-    /// <summary>The parameters with PyTorch-style names: "{layer index}.{name}", e.g. "0.weight".</summary>
+    /// <summary>
+    /// The parameters with PyTorch-style names: "{layer index}.{name}", e.g. "0.weight", and through the nesting of
+    /// composite layers, e.g. "3.body.0.weight" (see <see cref="Layer.NamedParameters"/>).
+    /// </summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {
         for (int i = 0; i < Layers.Count; i++)
-            foreach (Parameter p in Layers[i].Parameters)
-                yield return ($"{i}.{p.Name}", p);
+            foreach (var (name, p) in Layers[i].NamedParameters())
+                yield return ($"{i}.{name}", p);
     }
 
     /// <summary>
@@ -80,8 +83,8 @@ public sealed class NeuralNetwork
     public IEnumerable<(string Name, NamedBuffer Buffer)> NamedBuffers()
     {
         for (int i = 0; i < Layers.Count; i++)
-            foreach (NamedBuffer b in Layers[i].Buffers)
-                yield return ($"{i}.{b.Name}", b);
+            foreach (var (name, b) in Layers[i].NamedBuffers())
+                yield return ($"{i}.{name}", b);
     }
 
     /// <summary>
@@ -149,7 +152,7 @@ public sealed class NeuralNetwork
         for (int i = 0; i < Layers.Count; i++)
             foreach (Parameter p in Layers[i].Parameters)
                 if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(p.Gradient.Span)))
-                    return $"{i}.{p.Name} ({Layers[i].Name})";
+                    return $"{i}.{Layers[i].NamedParameters().First(n => n.Parameter == p).Name} ({Layers[i].Name})";
         return null;
     }
 

@@ -54,24 +54,7 @@ public sealed class ResumeTests : IDisposable
         var (code, _, error) = CommandLineTests.Run([.. Settings, "--out", straight]);
         Assert.True(code == 0, error);
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "ScratchNet.Cli.dll"), .. Settings, "--out", interrupted])
-            start.ArgumentList.Add(a);
-        string stderr;
-        int exitCode;
-        using (var process = Process.Start(start)!)
-        {
-            Task<string> errorText = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
-            string checkpoint = Path.Combine(interrupted, "checkpoint.safetensors");
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
-            Thread.Sleep(300); // into epoch 2
-            using (var signal = Process.Start("kill", ["-INT", process.Id.ToString()])) signal.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl-C");
-            exitCode = process.ExitCode;
-            stderr = await errorText;
-        }
+        var (exitCode, stderr) = await RunUntilCtrlC([.. Settings, "--out", interrupted], Path.Combine(interrupted, "checkpoint.safetensors"));
         Assert.Equal(130, exitCode);
         Assert.Contains("checkpoint written", stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -80,6 +63,26 @@ public sealed class ResumeTests : IDisposable
 
         Assert.True(resumeCode == 0, resumeError);
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(interrupted, "model.safetensors")));
+    }
+
+    /// <summary>
+    /// Starts `scratchnet ARGUMENTS` as a process, waits for <paramref name="checkpoint"/> (the end of epoch 1), lets it run
+    /// 300 ms into epoch 2 and sends SIGINT, as Ctrl-C does; returns the exit code and stderr.
+    /// </summary>
+    internal static async Task<(int ExitCode, string Error)> RunUntilCtrlC(string[] arguments, string checkpoint)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "ScratchNet.Cli.dll"), .. arguments])
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        Task<string> errorText = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
+        Thread.Sleep(300); // into epoch 2
+        using (var signal = Process.Start("kill", ["-INT", process.Id.ToString()])) signal.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl-C");
+        return (process.ExitCode, await errorText);
     }
 
     [Fact]

@@ -216,6 +216,22 @@ public sealed class RunReportTests
         Assert.Null(RunSummary.FirstConvolutionWeights(mlp));
     }
 
+    [Fact]
+    public void FirstConvolutionWeights_FindsTheFirstConvolutionInsideBlocks()
+    {
+        var body = new Conv2D(3, 3);
+        var network = new NeuralNetwork(
+            [new Flatten(), new Dense(16), new ActivationLayer(new ScratchNet.Operations.Activations.Tanh()), new Residual([new Dense(16)]), new Dense(1 * 4 * 4)],
+            new SoftmaxCrossEntropy());
+        network.Build([1, 4, 4]);
+        Assert.Null(RunSummary.FirstConvolutionWeights(network));
+
+        var nested = new NeuralNetwork(
+            [new Sequential(new Residual([body, new Conv2D(2, 1)], [new Conv2D(2, 1)])), new Flatten(), new Dense(2)], new SoftmaxCrossEntropy());
+        nested.Build([1, 4, 4]);
+        Assert.Equal(body.Parameters[0].Value.Span.ToArray(), RunSummary.FirstConvolutionWeights(nested)!.Span.ToArray());
+    }
+
     private static RunSummary Synthetic(bool withConv, int mistakes)
     {
         var random = new Random(7);

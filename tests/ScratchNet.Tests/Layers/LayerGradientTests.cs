@@ -10,7 +10,7 @@ namespace ScratchNet.Tests.Layers;
 public class LayerGradientTests
 {
     // Biases start at zero; give them values so that a gradient check covers a non-trivial point.
-    private static void Randomize(Layer layer, int seed)
+    internal static void Randomize(Layer layer, int seed)
     {
         foreach (Parameter p in layer.Parameters)
             TestData.Uniform(seed++, -0.5f, 0.5f, p.Value.Shape.ToArray()).Span.CopyTo(p.Value.Span);

@@ -1,3 +1,7 @@
+using ScratchNet.Layers;
+using ScratchNet.Losses;
+using ScratchNet.Operations;
+using ScratchNet.Operations.Activations;
 using ScratchNet.Models;
 using ScratchNet.Optimizers;
 using ScratchNet.Training;
@@ -13,7 +17,29 @@ public sealed class AllocationTests
     [InlineData("fashion-cnn", 2)]
     public void A_training_step_allocates_nothing_after_warm_up(string model, int threads)
     {
-        NeuralNetwork network = ModelPreset.Find(model).CreateNetwork(seed: 1);
+        AssertNoAllocation(ModelPreset.Find(model).CreateNetwork(seed: 1), threads);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_residual_and_concatenating_network_allocates_nothing_after_warm_up(int threads)
+    {
+        var network = new NeuralNetwork(
+            [
+                new Conv2D(8, 3, bias: false), new BatchNorm(activation: new ReLU()),
+                new Residual([new Conv2D(16, 3, stride: 2, bias: false), new BatchNorm(activation: new ReLU()), new Dropout(0.1f), new Conv2D(16, 3, bias: false), new BatchNorm()],
+                    [new Conv2D(16, 1, stride: 2, bias: false), new BatchNorm()], new ReLU()),
+                new Residual([new Sequential(new Conv2D(16, 3, activation: new ReLU()))], activation: new ReLU()),
+                new Concat([[], [new Conv2D(8, 1, activation: new ReLU())], [new MaxPool2D(3, stride: 1, padding: Padding.Same)]]),
+                new GlobalAvgPool2D(), new Dense(10),
+            ],
+            new SoftmaxCrossEntropy(), seed: 1);
+        AssertNoAllocation(network, threads);
+    }
+
+    private static void AssertNoAllocation(NeuralNetwork network, int threads)
+    {
         network.Threads = threads;
         Tensor x = TestData.Uniform(1, 64, 1, 28, 28), y = TestData.OneHot(2, 64, 10);
         var optimizer = new Adam();
