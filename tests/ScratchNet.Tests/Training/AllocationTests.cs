@@ -44,11 +44,17 @@ public sealed class AllocationTests
         Tensor x = TestData.Uniform(1, 64, 1, 28, 28), y = TestData.OneHot(2, 64, 10);
         var optimizer = new Adam();
         for (int i = 0; i < 3; i++) Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Step();
-        // Zero in a quiet process; under load the wait for the other thread can block for the first time during
-        // these steps, and the wait handle then creates its lock object once (24 bytes).
-        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 64);
+        // Zero in a quiet process. Under load, one-time runtime work can land on this thread during a window (the wait
+        // handle's lock object the first time a wait blocks, 24 bytes; the tiered JIT's switch-over of a hot method): a
+        // window is retried up to three times. A step that allocates in steady state fails every window.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 3 && allocated > 64; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) Step();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.InRange(allocated, 0, 64);
 
         void Step()
         {
