@@ -23,6 +23,7 @@ internal static class ScratchNetCommand
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             SummaryCommand.Create(),
+            ExportCommand.Create(),
             GradCheckCommand.Create(),
             DatasetsCommand.Create(),
         };

@@ -19,7 +19,7 @@ public sealed class CommandNameAndOptionsTests
     }
 
     [Theory]
-    [InlineData("trian", "unknown command or option 'trian'; the commands are train, evaluate, predict, summary, gradcheck, datasets.")]
+    [InlineData("trian", "unknown command or option 'trian'; the commands are train, evaluate, predict, summary, export, gradcheck, datasets.")]
     [InlineData(null, "give a command: train, evaluate")]
     public void UnknownOrMissingCommand_SaysWhichCommandsThereAre(string? command, string expected)
     {
@@ -40,7 +40,7 @@ public sealed class CommandNameAndOptionsTests
     [Fact]
     public void SharedOptions_HaveOneDescriptionAndDefault()
     {
-        Command[] commands = [TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), SummaryCommand.Create(), GradCheckCommand.Create(), DatasetsCommand.Create()];
+        Command[] commands = [TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), SummaryCommand.Create(), ExportCommand.Create(), GradCheckCommand.Create(), DatasetsCommand.Create()];
         var expected = new Dictionary<string, Option>
         {
             ["--model"] = CommonOptions.Model(), ["--spec"] = CommonOptions.Spec(), ["--seed"] = CommonOptions.Seed(),
@@ -54,7 +54,7 @@ public sealed class CommandNameAndOptionsTests
                 Assert.True(expected[option.Name].Description == option.Description, $"{command.Name} {option.Name}: '{option.Description}'");
             }
         // train: model, spec, seed, threads, data; evaluate: model-file, data, seed, threads; predict: model-file;
-        // summary: model, model-file, spec; gradcheck: model, spec, seed; datasets: data.
-        Assert.Equal(17, uses);
+        // summary: model, model-file, spec; export: model-file; gradcheck: model, spec, seed; datasets: data.
+        Assert.Equal(18, uses);
     }
 }

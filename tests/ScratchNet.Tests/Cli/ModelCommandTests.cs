@@ -141,6 +141,7 @@ public sealed class ModelCommandTests
     [InlineData("evaluate")]
     [InlineData("predict")]
     [InlineData("summary")]
+    [InlineData("export")]
     [InlineData("gradcheck")]
     [InlineData("datasets")]
     public void EveryCommand_HasHelpWithExamples(string command)
