@@ -40,6 +40,43 @@ public class OnnxExportCommandTests
     }
 
     [Fact]
+    public void ExportedTrainedModelAgreesOnAllTenThousandTestImages()
+    {
+        // The trained seed-cnn on the whole Fashion-MNIST test set: the same top-1 class for every image, logits within 1e-4.
+        string onnx = NewPath(".onnx");
+        AssertSuccess(Run("export", "--model-file", TrainedModelPath, "--onnx", onnx));
+        NeuralNetwork network = NeuralNetwork.Load(TrainedModelPath);
+        using var session = new InferenceSession(onnx);
+
+        var images = RawTest.Images;
+        Assert.Equal(10_000, images.Dim(0));
+        const int batch = 500;
+        int sample = images.SampleLength, disagreements = 0;
+        double worst = 0;
+        for (int start = 0; start < images.Dim(0); start += batch)
+        {
+            float[] raw = images.Span.Slice(start * sample, batch * sample).ToArray();
+            int[] shape = [batch, .. images.Shape[1..]];
+            float[] onnxLogits = OnnxRuntimeRunner.Run(session, raw, shape);
+            var standardised = new Tensor(raw, shape);
+            network.Normalization!.ApplyInPlace(standardised);
+            float[] expected = network.Predict(standardised).Span.ToArray();
+            for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(onnxLogits[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i])));
+            for (int row = 0; row < batch; row++)
+                if (ArgMax(onnxLogits.AsSpan(row * 10, 10)) != ArgMax(expected.AsSpan(row * 10, 10))) disagreements++;
+        }
+        Assert.True(worst <= 1e-4, $"largest logit difference {worst:G3}");
+        Assert.Equal(0, disagreements);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    [Fact]
     public void ProbabilitiesWithoutNormalizationTakesStandardisedInput()
     {
         string onnx = NewPath(".onnx");

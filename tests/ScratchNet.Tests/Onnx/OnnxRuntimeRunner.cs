@@ -9,7 +9,7 @@ namespace ScratchNet.Tests.Onnx;
 /// <summary>Runs exported models in ONNX Runtime and compares them with ScratchNet's own predictions.</summary>
 internal static class OnnxRuntimeRunner
 {
-    /// <summary>The first output of <paramref name="model"/> for a batch <paramref name="input"/> of <paramref name="shape"/>.</summary>
+    /// <summary>The first output of <paramref name="session"/> for a batch <paramref name="input"/> of <paramref name="shape"/>.</summary>
     public static float[] Run(InferenceSession session, float[] input, int[] shape)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape.Select(d => (long)d).ToArray());
