@@ -23,6 +23,12 @@ public interface IBatchSource
     IReadOnlyList<int> Labels { get; }
 
     /// <summary>
+    /// The standardisation the batches have been through, or null when it is unknown (raw images, or images standardised
+    /// by hand). <see cref="Training.Trainer.Fit"/> records it on the network, so a model saved after training knows how it was fed.
+    /// </summary>
+    Standardizer? Standardization => null; // a default, so sources written outside the library keep compiling
+
+    /// <summary>
     /// Starts a pass over the images at <paramref name="order"/> in batches of <paramref name="batchSize"/>, beginning with
     /// batch <paramref name="firstBatch"/> (a resumed epoch skips the batches it had done). The caller must not change
     /// <paramref name="order"/> until the pass is disposed.

@@ -7,7 +7,11 @@ namespace ScratchNet.Data;
 public sealed class ImageDataset : IBatchSource
 {
     /// <summary>Creates a data set; images and labels must agree in count and labels must be valid classes.</summary>
-    public ImageDataset(Tensor images, int[] labels, IReadOnlyList<string> classNames)
+    /// <param name="images">The images, NCHW.</param>
+    /// <param name="labels">The class index of each image.</param>
+    /// <param name="classNames">The name of each class, by index.</param>
+    /// <param name="standardization">The standardisation <paramref name="images"/> have been through, if known.</param>
+    public ImageDataset(Tensor images, int[] labels, IReadOnlyList<string> classNames, Standardizer? standardization = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
@@ -21,9 +25,12 @@ public sealed class ImageDataset : IBatchSource
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)classNames.Count)
                 throw new ArgumentException($"Label {labels[i]} of item {i} is not a class index in [0, {classNames.Count - 1}].", nameof(labels));
+        if (standardization is not null && standardization.Channels != images.Dim(1))
+            throw new ArgumentException($"The standardizer has {standardization.Channels} channel(s) but the images have {images.Dim(1)}.", nameof(standardization));
         Images = images;
         Labels = labels;
         ClassNames = classNames;
+        Standardization = standardization;
     }
 
     /// <summary>The images, NCHW.</summary>
@@ -34,6 +41,12 @@ public sealed class ImageDataset : IBatchSource
 
     /// <summary>The name of each class, by index.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>
+    /// The standardisation the images have been through (set by <see cref="Standardizer.Apply"/> and kept by
+    /// <see cref="Take"/>, <see cref="Split"/> and <see cref="Select"/>), or null when unknown.
+    /// </summary>
+    public Standardizer? Standardization { get; }
 
     IReadOnlyList<int> IBatchSource.Labels => Labels;
 
@@ -68,7 +81,7 @@ public sealed class ImageDataset : IBatchSource
         int[] shape = Images.Shape.ToArray();
         shape[0] = count;
         var images = new Tensor(Images.Span[..(count * Images.SampleLength)].ToArray(), shape);
-        return new ImageDataset(images, Labels[..count], ClassNames);
+        return new ImageDataset(images, Labels[..count], ClassNames, Standardization);
     }
 
     /// <summary>
@@ -108,7 +121,7 @@ public sealed class ImageDataset : IBatchSource
         CopyBatch(indices, images, oneHot);
         int[] labels = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++) labels[i] = Labels[indices[i]];
-        return new ImageDataset(images, labels, ClassNames);
+        return new ImageDataset(images, labels, ClassNames, Standardization);
     }
 
     /// <summary>Copies the images at <paramref name="indices"/> into <paramref name="images"/> and their one-hot labels into <paramref name="oneHot"/>.</summary>

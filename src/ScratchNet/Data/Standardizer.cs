@@ -82,13 +82,17 @@ public sealed class Standardizer : IEquatable<Standardizer>
         }
     }
 
-    /// <summary>A standardised copy of <paramref name="dataset"/>.</summary>
+    /// <summary>A standardised copy of <paramref name="dataset"/>, which remembers this standardisation for the network trained on it.</summary>
+    /// <exception cref="ArgumentException"><paramref name="dataset"/> is already standardised.</exception>
     public ImageDataset Apply(ImageDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        // Twice would feed the network doubly standardised images while the model remembers one standardisation.
+        if (dataset.Standardization is not null)
+            throw new ArgumentException($"The data set is already standardised ({dataset.Standardization}).", nameof(dataset));
         var images = dataset.Images.Clone();
         ApplyInPlace(images);
-        return new ImageDataset(images, dataset.Labels, dataset.ClassNames);
+        return new ImageDataset(images, dataset.Labels, dataset.ClassNames, this);
     }
 
     /// <inheritdoc/>

@@ -38,6 +38,8 @@ public sealed class StreamingImageSet : IBatchSource
     /// <summary>The standardisation applied to each image, or null.</summary>
     public Standardizer? Standardizer { get; }
 
+    Standardizer? IBatchSource.Standardization => Standardizer;
+
     /// <summary>Threads reading images in the background during a pass.</summary>
     public int ReaderThreads { get; }
 

@@ -30,11 +30,22 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
     /// of an earlier run (from a checkpoint, with the network and optimizer restored) continues it.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// Every epoch draws its shuffling order, augmentation and dropout masks from generators seeded with
     /// (seed, epoch) alone, so epoch e is the same whether or not the run was interrupted before it.
     /// <see cref="EpochCompleted"/> is raised once <paramref name="state"/> includes the epoch, the moment
     /// to write a checkpoint.
+    /// </para>
+    /// <para>
+    /// The network learns how it is fed: when it has no <see cref="NeuralNetwork.Normalization"/> or
+    /// <see cref="NeuralNetwork.ClassNames"/>, it takes those of <paramref name="train"/>, so a model saved after training
+    /// can be evaluated and used for prediction without further settings.
+    /// </para>
     /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// The training and validation images differ in shape, or the network's normalisation, the training set's and the
+    /// validation set's are not the same.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite.</exception>
     public IReadOnlyList<EpochResult> Fit(IBatchSource train, IBatchSource validation, TrainingOptions options,
         CancellationToken cancellation = default, TrainingState? state = null)
@@ -46,6 +57,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
         if (!sampleShape.SequenceEqual(validation.SampleShape))
             throw new ArgumentException(
                 $"Training images are {Tensor.FormatShape(sampleShape)} but validation images are {Tensor.FormatShape([.. validation.SampleShape])}.");
+        RecordFeeding(train, validation);
         Network.Build(sampleShape);
         State = state ??= new TrainingState();
         int[] order = new int[train.Count];
@@ -100,6 +112,21 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             EpochCompleted?.Invoke(result);
         }
         return Finish(state, selecting);
+    }
+
+    // The network keeps the standardisation and class names it is trained with, for Save; a normalisation set by the
+    // user is never replaced, and one that disagrees with the data's means the images are not what the model expects.
+    private void RecordFeeding(IBatchSource train, IBatchSource validation)
+    {
+        Standardizer? data = train.Standardization;
+        if (data is not null && validation.Standardization is { } other && !other.Equals(data))
+            throw new ArgumentException($"The training set is standardised with {data} but the validation set with {other}.", nameof(validation));
+        if (data is not null && Network.Normalization is { } set && !set.Equals(data))
+            throw new ArgumentException(
+                $"The network's Normalization is {set} but the training set is standardised with {data}; " +
+                "standardise the data with the network's Normalization, or leave Normalization unset.", nameof(train));
+        Network.Normalization ??= data;
+        Network.ClassNames ??= train.ClassNames;
     }
 
     // Rows whose largest output is the target's class (for one-hot or soft targets: the target's largest entry).
