@@ -113,20 +113,50 @@ public sealed class NeuralNetwork
     {
         if (IsBuilt) return;
         int[] shape = sampleShape.ToArray();
-        foreach (Layer layer in Layers)
+        for (int i = 0; i < Layers.Count; i++)
         {
-            if (!layer.IsBuilt) layer.Build(shape);
-            shape = layer.OutputSampleShape(shape);
+            try
+            {
+                if (!Layers[i].IsBuilt) Layers[i].Build(shape);
+                shape = Layers[i].OutputSampleShape(shape);
+            }
+            catch (ShapeMismatchException e) { throw NameLayer(i, e); }
         }
         CollectParameters();
     }
+
+    /// <summary>The shape of one sample of the output for samples of <paramref name="sampleShape"/>, without the batch axis.</summary>
+    public int[] OutputSampleShape(ReadOnlySpan<int> sampleShape)
+    {
+        int[] shape = sampleShape.ToArray();
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            try { shape = Layers[i].OutputSampleShape(shape); }
+            catch (ShapeMismatchException e) { throw NameLayer(i, e); }
+        }
+        return shape;
+    }
+
+    /// <summary>The shape error of layer <paramref name="index"/>, saying which layer it is (once).</summary>
+    private ShapeMismatchException NameLayer(int index, ShapeMismatchException error) =>
+        error.Message.StartsWith("Layer ", StringComparison.Ordinal)
+            ? error
+            : new ShapeMismatchException($"Layer {index} of {Layers.Count} ({Layers[index].GetType().Name}): " +
+                (error.Message.StartsWith($"{Layers[index].GetType().Name}: ", StringComparison.Ordinal)
+                    ? error.Message[(Layers[index].GetType().Name.Length + 2)..]
+                    : error.Message));
 
     /// <summary>Runs the layers; the result belongs to the network and is overwritten by the next call.</summary>
     public Tensor Forward(Tensor input, bool training = false)
     {
         bool wasBuilt = IsBuilt;
         Tensor x = input;
-        for (int i = 0; i < Layers.Count; i++) x = Layers[i].Forward(x, training); // no enumerator: a step allocates nothing
+        int i = 0;
+        try
+        {
+            for (; i < Layers.Count; i++) x = Layers[i].Forward(x, training); // no enumerator: a step allocates nothing
+        }
+        catch (ShapeMismatchException e) { throw NameLayer(i, e); }
         if (!wasBuilt) CollectParameters();
         return LastOutput = x;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ScratchNet.Data;
 using ScratchNet.Optimizers;
 using ScratchNet.Optimizers.Schedules;
+using ScratchNet.Operations;
 
 namespace ScratchNet.Training;
 
@@ -46,6 +47,10 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
     /// The training and validation images differ in shape, or the network's normalisation, the training set's and the
     /// validation set's are not the same.
     /// </exception>
+    /// <exception cref="ShapeMismatchException">
+    /// A layer does not accept the shape it is given, or the last layer's output is not one score per class of
+    /// <paramref name="train"/>; the message says which layer.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite.</exception>
     public IReadOnlyList<EpochResult> Fit(IBatchSource train, IBatchSource validation, TrainingOptions options,
         CancellationToken cancellation = default, TrainingState? state = null)
@@ -59,6 +64,12 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
                 $"Training images are {Tensor.FormatShape(sampleShape)} but validation images are {Tensor.FormatShape([.. validation.SampleShape])}.");
         RecordFeeding(train, validation);
         Network.Build(sampleShape);
+        int[] outputShape = Network.OutputSampleShape(sampleShape);
+        if (train.ClassNames.Count > 0 && (outputShape.Length != 1 || outputShape[0] != train.ClassNames.Count))
+            throw new ShapeMismatchException(
+                $"The last layer, {Network.Layers.Count - 1} ({Network.Layers[^1].GetType().Name}), gives outputs {Tensor.FormatShape([.. outputShape])} " +
+                $"per sample, but the training data has {train.ClassNames.Count} classes: it must give [{train.ClassNames.Count}] " +
+                $"(for example Dense({train.ClassNames.Count}) last).");
         State = state ??= new TrainingState();
         int[] order = new int[train.Count];
         int batchCount = (int)(((long)train.Count + options.BatchSize - 1) / options.BatchSize); // long: a batch size near int.MaxValue

@@ -46,7 +46,9 @@ internal static class DotnetTool
     /// Writes a console project in <paramref name="app"/> whose Program.cs is <paramref name="program"/>, referencing
     /// <paramref name="package"/> from its folder; packages restore into <paramref name="packages"/>, not the user's cache.
     /// </summary>
-    public static void WriteConsoleApp(string app, string package, string packages, string program)
+    /// <remarks><paramref name="extraPackages"/> are further (id, version) references, e.g. ONNX Runtime.</remarks>
+    public static void WriteConsoleApp(string app, string package, string packages, string program,
+        params (string Id, string Version)[] extraPackages)
     {
         string feed = Path.GetDirectoryName(package)!, version = Path.GetFileNameWithoutExtension(package)["ScratchNet.".Length..];
         Directory.CreateDirectory(app);
@@ -71,6 +73,7 @@ internal static class DotnetTool
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ScratchNet" Version="{version}" />
+            {string.Concat(extraPackages.Select(p => $"    <PackageReference Include=\"{p.Id}\" Version=\"{p.Version}\" />\n"))}
               </ItemGroup>
             </Project>
             """);
