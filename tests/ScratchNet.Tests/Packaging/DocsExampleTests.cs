@@ -52,12 +52,11 @@ public sealed class DocsExampleTests : IDisposable
                 if (Regex.IsMatch(blocks[i], @"DataLocator|DataSources\.Open|InferenceSession|LoadFolder")) continue;
                 var (code, output) = RunApp(app);
                 Assert.True(code == 0, $"{name}:\n{output}");
-                // "// prints: text" after a statement: the run prints that text ("// prints about: …" is approximate).
-                foreach (Match promise in Regex.Matches(blocks[i], @"// prints: (?<text>[^\r\n]+)"))
-                {
-                    string text = promise.Groups["text"].Value.Trim();
-                    Assert.True(output.Contains(text), $"{name} promises \"{text}\" but printed:\n{output}");
-                }
+                // "// prints: text" comments: the run prints those lines, in that order ("// prints about: …" is approximate).
+                string[] promised = Regex.Matches(blocks[i], @"// prints: (?<text>[^\r\n]+)").Select(m => m.Groups["text"].Value.Trim()).ToArray();
+                string[] printed = output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+                Assert.True(promised.Length == 0 || promised.SequenceEqual(printed),
+                    $"{name} promises\n{string.Join('\n', promised)}\nbut printed:\n{output}");
             }
         }
         Assert.True(built >= 10, $"built {built} examples");
