@@ -106,19 +106,6 @@ internal static class CliSupport
         }
     }
 
-    /// <summary>Output sample shape of every layer for an input sample of <paramref name="input"/>.</summary>
-    public static List<int[]> OutputShapes(IReadOnlyList<Layer> layers, int[] input)
-    {
-        var shapes = new List<int[]>();
-        int[] shape = input;
-        foreach (Layer layer in layers)
-        {
-            shape = layer.OutputSampleShape(shape);
-            shapes.Add(shape);
-        }
-        return shapes;
-    }
-
     /// <summary>"1×28×28".</summary>
     public static string FormatShape(ReadOnlySpan<int> shape) => string.Join("×", shape.ToArray());
 

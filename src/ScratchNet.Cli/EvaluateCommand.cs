@@ -44,7 +44,7 @@ internal static class EvaluateCommand
             ?? throw new UsageException($"the model file {modelPath} holds no input normalisation (mean and std of the training images), so its inputs cannot be prepared as in training.");
         network.Threads = threads;
         int[] inputShape = network.Layers[0].InputSampleShape.ToArray();
-        int outputs = CliSupport.OutputShapes(network.Layers, inputShape)[^1] switch
+        int outputs = network.OutputSampleShape(inputShape) switch
         {
             [int n] => n,
             int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; evaluate needs one score per class."),

@@ -49,7 +49,7 @@ internal static class PredictCommand
         int[] input = network.Layers[0].InputSampleShape.ToArray();
         if (input is not [int channels and (1 or 3), int height, int width])
             throw new UsageException($"predict handles models of grey or colour images (input 1×H×W or 3×H×W); the model {modelPath} takes {CliSupport.FormatShape(input)}.");
-        int classes = CliSupport.OutputShapes(network.Layers, input)[^1] switch
+        int classes = network.OutputSampleShape(input) switch
         {
             [int n] => n,
             int[] other => throw new UsageException($"the model's output per image has shape {CliSupport.FormatShape(other)}; predict needs one score per class."),

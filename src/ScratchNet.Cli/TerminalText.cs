@@ -21,6 +21,6 @@ internal static class TerminalText
 
     // Controls and line separators (as model files refuse them), and the bidirectional marks, embeddings, overrides and isolates.
     private static bool IsUnsafe(char c) =>
-        Serialization.ModelFileChecks.IsUnprintable(c)
+        PlainText.IsUnprintable(c)
         || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 }

@@ -75,7 +75,7 @@ internal static class TrainCommand
         network.ClassNames = train.ClassNames;
         int[] shape = [.. train.SampleShape];
         CliSupport.Build(network, shape);
-        int[] output = CliSupport.OutputShapes(network.Layers, shape)[^1];
+        int[] output = network.OutputSampleShape(shape);
         if (output is not [int outputs] || outputs != train.ClassNames.Count)
             throw new UsageException($"the model {s.ModelName} gives {CliSupport.FormatShape(output)} outputs per image but the data has {train.ClassNames.Count} classes; " +
                                      "its last layer needs one output per class.");

@@ -23,7 +23,7 @@ internal static class ImageFolderScanner
         classes.Sort(StringComparer.Ordinal);
         // Class names go into the model file, which takes plain text only: refused here, before any training.
         foreach (string name in classes)
-            if (name.Any(Serialization.ModelFileChecks.IsUnprintable))
+            if (name.Any(PlainText.IsUnprintable))
                 throw DataFormatException.ForFolder(root,
                     $"its class folder {System.Text.Json.JsonSerializer.Serialize(name)} has a control character or line break in its name; class names must be plain text. Rename the folder.");
         if (classes.Count == 0)

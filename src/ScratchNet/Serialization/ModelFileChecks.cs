@@ -142,15 +142,11 @@ public static class ModelFileChecks
         {
             if (string.IsNullOrEmpty(names[i]))
                 throw new ModelFileException(path, $"class name {i} is {(names[i] is null ? "null" : "empty")}; every class needs a name.");
-            if (names[i]!.Any(IsUnprintable))
+            if (names[i]!.Any(PlainText.IsUnprintable))
                 throw new ModelFileException(path, $"class name {i} holds a control character or line break ({JsonSerializer.Serialize(names[i])}); names must be plain text.");
         }
         if (outputShape is not [int outputs] || outputs != names.Length)
             throw new ModelFileException(path, $"it names {names.Length} classes but the network's output per sample is {Tensor.FormatShape(outputShape)}; there must be one name per output.");
         return names!;
     }
-
-    /// <summary>True for control characters (C0, DEL, C1) and the Unicode line and paragraph separators.</summary>
-    public static bool IsUnprintable(char c) =>
-        char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }
