@@ -36,6 +36,15 @@ internal static class CommonOptions
         Required = required,
     };
 
+    /// <summary>The name of the option <see cref="Plugin"/> makes.</summary>
+    public const string PluginOptionName = "--plugin";
+
+    /// <summary><c>--plugin FILE.dll</c>, repeatable: assemblies whose operations and layers a model file or specification may name (see <see cref="PluginLoader"/>).</summary>
+    public static Option<string[]> Plugin() => new(PluginOptionName)
+    {
+        Description = "An assembly (.dll) defining operations or layers of your own, marked [ScratchNetLayer(\"name\")], that the model file or specification names; repeat for several (docs/library.md)",
+    };
+
     /// <summary><c>--seed N</c>: the seed of every random choice a command makes.</summary>
     public static Option<int> Seed() =>
         new("--seed") { Description = "Seed of every random choice: weights, and for train shuffling, dropout and augmentation, for gradcheck the input; for train and evaluate the --test-fraction split (give evaluate the seed the model was trained with)", DefaultValueFactory = _ => 1 };

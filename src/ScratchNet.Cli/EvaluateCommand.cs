@@ -29,7 +29,7 @@ internal static class EvaluateCommand
             "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +
             "Examples:\n  scratchnet evaluate --model-file model.safetensors\n  scratchnet evaluate --model-file model.safetensors --data ~/mnist --metrics eval.json")
         {
-            modelFile, metrics, seed, threads,
+            modelFile, metrics, seed, threads, CommonOptions.Plugin(),
         };
         data.AddTo(command);
         command.SetAction(result => Run(result.GetValue(modelFile)!, data.Read(result), result.GetValue(metrics), result.GetValue(seed), result.GetValue(threads)));

@@ -28,7 +28,7 @@ internal static class ExportCommand
             "Examples:\n  scratchnet export --model-file runs/x/model.safetensors --onnx model.onnx\n" +
             "  scratchnet export --model-file model.safetensors --onnx model.onnx --probabilities")
         {
-            modelFile, onnx, noNormalization, probabilities,
+            modelFile, onnx, noNormalization, probabilities, CommonOptions.Plugin(),
         };
         command.SetAction(result => Run(result.GetValue(modelFile)!, result.GetValue(onnx)!, result.GetValue(noNormalization), result.GetValue(probabilities)));
         return command;

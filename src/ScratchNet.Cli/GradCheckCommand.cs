@@ -28,7 +28,7 @@ internal static class GradCheckCommand
             "gradient fail by chance; try another --seed. Dropout layers are skipped (their masks are random). Exit code 0 when all pass, 1 otherwise. Give --model or --spec.\n\n" +
             "Examples:\n  scratchnet gradcheck --model seed-cnn\n  scratchnet gradcheck --model mlp --input 1,8,8 --batch 4\n  scratchnet gradcheck --spec my-model.json --input 1,12,12")
         {
-            model, spec, input, batch, maxEntries, seed,
+            model, spec, input, batch, maxEntries, seed, CommonOptions.Plugin(),
         };
         command.SetAction(result => Run(result.GetValue(model), result.GetValue(spec), result.GetValue(input)!, result.GetValue(batch),
             result.GetValue(maxEntries), result.GetValue(seed)));

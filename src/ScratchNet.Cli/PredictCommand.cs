@@ -35,7 +35,7 @@ internal static class PredictCommand
             "Examples:\n  scratchnet predict --model-file model.safetensors shoe.png\n  scratchnet predict --model-file model.safetensors --invert --top 5 photo.jpg\n" +
             "  scratchnet predict --model-file model.safetensors --json *.png")
         {
-            modelFile, images, json, top, invert,
+            modelFile, images, json, top, invert, CommonOptions.Plugin(),
         };
         command.SetAction(result => Run(result.GetValue(modelFile)!, result.GetValue(images)!, result.GetValue(json), result.GetValue(top), result.GetValue(invert)));
         return command;

@@ -36,13 +36,17 @@ internal static class ScratchNetCommand
             Console.Error.WriteLine($"error: {Message(parsed, root)} (see '{help}')");
             return ExitCodes.BadArguments;
         }
-        return CommandRunner.Run(() => parsed.Invoke(new InvocationConfiguration
+        return CommandRunner.Run(() =>
         {
-            EnableDefaultExceptionHandler = false,
-            // The console of the moment, so that output redirected in-process (tests) is captured.
-            Output = Console.Out,
-            Error = Console.Error,
-        }));
+            PluginLoader.LoadFor(parsed);   // before any model file or specification is read
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                // The console of the moment, so that output redirected in-process (tests) is captured.
+                Output = Console.Out,
+                Error = Console.Error,
+            });
+        });
     }
 
     // Without a known command the parser's first complaint is "Required command was not provided", even for a misspelt one.

@@ -26,7 +26,7 @@ internal static class SummaryCommand
             "Examples:\n  scratchnet summary --model seed-cnn\n  scratchnet summary --model mlp --input 1,32,32\n" +
             "  scratchnet summary --spec my-model.json\n  scratchnet summary --model-file model.safetensors")
         {
-            model, modelFile, spec, input,
+            model, modelFile, spec, input, CommonOptions.Plugin(),
         };
         command.SetAction(result => Run(result.GetValue(model), result.GetValue(modelFile), result.GetValue(spec), result.GetValue(input)));
         return command;

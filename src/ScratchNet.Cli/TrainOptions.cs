@@ -46,13 +46,14 @@ internal sealed class TrainOptions
     private readonly Option<string?> _metrics = new("--metrics") { Description = "Write per-epoch figures and the test accuracy to this JSON file" };
     private readonly Option<string?> _out = new("--out") { Description = "Write the run into this folder: a checkpoint after every epoch, then model.safetensors, metrics.json, plots and report.html" };
     private readonly Option<bool> _quiet = new("--quiet") { Description = "Print only the final test accuracy (and errors)" };
+    private readonly Option<string[]> _plugin = CommonOptions.Plugin();
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue the interrupted run in this --out folder from its last checkpoint, with its settings" };
 
     /// <summary>Every option, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
     [
         _model, _spec, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
-        _validation, _patience, _augment, _evalEvery, _threads, _memoryBudget, _metrics, _out, _resume, _quiet,
+        _validation, _patience, _augment, _evalEvery, _threads, _memoryBudget, _metrics, _out, _resume, _quiet, _plugin,
     ];
 
     /// <summary>What <c>--quiet</c> asks for.</summary>
@@ -63,7 +64,7 @@ internal sealed class TrainOptions
     {
         if (result.GetValue(_resume) is not { } folder) return (null, null);
         string[] others = result.CommandResult.Children.OfType<OptionResult>()
-            .Where(o => !o.Implicit && o.Option != _resume && o.Option != _metrics && o.Option != _quiet).Select(o => o.Option.Name).ToArray();
+            .Where(o => !o.Implicit && o.Option != _resume && o.Option != _metrics && o.Option != _quiet && o.Option != _plugin).Select(o => o.Option.Name).ToArray();
         if (others.Length > 0)
             throw new UsageException($"--resume continues a run with its own settings; drop {string.Join(", ", others)}.");
         return (folder, result.GetValue(_metrics));

@@ -63,13 +63,19 @@ internal static class LayerKinds
             l => new JsonObject { ["type"] = "concat", ["branches"] = new JsonArray([.. ((Concat)l).Branches.Select(b => (JsonNode)DescribeLayers(b))]) }),
     ];
 
-    /// <summary>The kind named <paramref name="name"/> (any case), or null.</summary>
-    public static LayerKind? Named(string name) => All.FirstOrDefault(k => k.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The built-in kind named <paramref name="name"/> (any case), or null.</summary>
+    public static LayerKind? Builtin(string name) => All.FirstOrDefault(k => k.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The entry for <paramref name="layer"/>.</summary>
-    /// <exception cref="NotSupportedException">No kind describes it (a custom layer).</exception>
+    /// <summary>The kind named <paramref name="name"/> (any case), built in or a layer registered with <see cref="LayerRegistry"/>, or null.</summary>
+    public static LayerKind? Named(string name) => Builtin(name) ?? (LayerRegistry.Named(name) is { IsLayer: true } custom ? custom.AsLayerKind : null);
+
+    /// <summary>The entry for <paramref name="layer"/>; a registered class is described as itself even when it derives from a built-in layer.</summary>
+    /// <exception cref="NotSupportedException">No kind describes it: a layer of the user's that is not registered.</exception>
     public static JsonObject Describe(Layer layer) =>
-        (All.FirstOrDefault(k => k.Describes(layer)) ?? throw new NotSupportedException($"Layer {layer.Name} cannot be described in a model specification yet."))
+        (LayerRegistry.Of(layer.GetType()) is { IsLayer: true } custom ? custom.AsLayerKind : null)?.Describe(layer)
+        ?? (All.FirstOrDefault(k => k.Describes(layer) && layer.GetType().Assembly == typeof(Layer).Assembly)
+            ?? throw new NotSupportedException($"Layer {layer.GetType().FullName} is not built in and is not registered, so a model file cannot name it. Register it: " +
+                                               LayerRegistry.HowToRegister(layer.GetType().Name, "a_name") + "."))
         .Describe(layer);
 
     private static JsonArray DescribeLayers(IEnumerable<Layer> layers) => new([.. layers.Select(l => (JsonNode)Describe(l))]);

@@ -50,7 +50,9 @@ public static class ModelFile
         if (trainingSettings is not null) metadata["training"] = JsonSerializer.Serialize(trainingSettings);
         foreach (var (key, value) in extraMetadata) metadata[key] = value;
 
-        var tensors = StateOf(network).Select(p => (p.Name, p.Value)).Concat(extraTensors).ToList();
+        var state = StateOf(network).ToList();
+        ModelFileChecks.StateIsDeclared(network, state);
+        var tensors = state.Concat(extraTensors).ToList();
         SafeFile.Write(path, stream => SafeTensors.Write(stream, tensors, metadata));
     }
 

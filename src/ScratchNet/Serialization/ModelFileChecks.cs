@@ -89,6 +89,25 @@ public static class ModelFileChecks
                 (problems.Count > ListedProblems ? $"; and {problems.Count - ListedProblems} more." : "."));
     }
 
+    /// <summary>
+    /// Checks, before a network is saved, that its parameters and buffers are those its layers' <see cref="Layers.Layer.StateShapes"/>
+    /// declare: loading compares a file with the declared ones, so a layer of the user's that creates a parameter without
+    /// declaring it would give a file that can never be loaded.
+    /// </summary>
+    /// <exception cref="NotSupportedException">They differ; the message names each tensor.</exception>
+    internal static void StateIsDeclared(NeuralNetwork network, IReadOnlyList<(string Name, Tensor Value)> state)
+    {
+        var declared = network.StateShapes(network.Layers[0].InputSampleShape).ToDictionary(s => s.Name, s => s.Shape, StringComparer.Ordinal);
+        var problems = state.Where(t => !declared.TryGetValue(t.Name, out int[]? shape) || !t.Value.HasShape(shape))
+            .Select(t => declared.TryGetValue(t.Name, out int[]? shape)
+                ? $"'{t.Name}' is {t.Value.ShapeText} but declared {Tensor.FormatShape(shape)}" : $"'{t.Name}' {t.Value.ShapeText} is not declared")
+            .Concat(declared.Keys.Except(state.Select(t => t.Name), StringComparer.Ordinal).Select(n => $"'{n}' is declared but does not exist"))
+            .ToArray();
+        if (problems.Length > 0)
+            throw new NotSupportedException($"The network's parameters and buffers are not those its layers declare ({string.Join("; ", problems.Take(ListedProblems))}), " +
+                                            "so its file could not be loaded: a layer of your own that creates parameters or buffers must list each, with its shape, in an override of Layer.StateShapes.");
+    }
+
     /// <summary>The metadata entry <paramref name="key"/>, after checking it is no longer than <paramref name="limit"/> characters.</summary>
     /// <exception cref="ModelFileException">It is longer.</exception>
     internal static string Bounded(string path, string key, string value, int limit) => value.Length <= limit ? value

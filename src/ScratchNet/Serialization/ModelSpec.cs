@@ -89,8 +89,7 @@ public static class ModelSpec
     {
         if (node is not JsonObject o) throw Bad(source, path, "expected an object with a \"type\"");
         string type = o["type"] is { } t ? Text(t, source, path + ".type") : throw Bad(source, path + ".type", "missing");
-        LayerKind kind = LayerKinds.Named(type)
-            ?? throw Bad(source, path + ".type", $"unknown layer type '{type}'; valid: {string.Join(", ", LayerTypes)}");
+        LayerKind kind = LayerKinds.Named(type) ?? throw Bad(source, path + ".type", UnknownType(type));
         var entry = new SpecEntry(o, source, path);
         Layer layer;
         try
@@ -109,8 +108,25 @@ public static class ModelSpec
     private static string Text(JsonNode node, string source, string path) =>
         node is JsonValue v && v.TryGetValue(out string? s) ? s : throw Bad(source, path, $"expected a string, got {node.ToJsonString()}");
 
-    internal static string ActivationName(Operation activation)
+    // What to say about a type that is neither built in nor registered as a layer.
+    private static string UnknownType(string type)
     {
+        if (LayerRegistry.Named(type) is { IsLayer: false } operation)
+            return $"'{type}' is a registered operation ({operation.Type.Name}), not a layer: use it as an activation, " +
+                   $"e.g. {{\"type\": \"activation\", \"activation\": \"{type}\"}}";
+        IReadOnlyList<string> registered = LayerRegistry.Names.Where(n => LayerRegistry.Named(n)!.IsLayer).ToArray();
+        return $"unknown layer type '{type}'; valid: {string.Join(", ", LayerTypes.Concat(registered))}. If '{type}' is a layer of your own, register it: " +
+               LayerRegistry.HowToRegister("YourLayer", type);
+    }
+
+    /// <summary>
+    /// The "activation" field for <paramref name="activation"/>: a built-in's name, or a registered operation's name (an
+    /// object with its settings when it has any).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A built-in with settings other than its defaults, or an operation that is not registered.</exception>
+    internal static JsonNode ActivationName(Operation activation)
+    {
+        if (LayerRegistry.Of(activation.GetType()) is { IsLayer: false } custom) return custom.DescribeActivation(activation);
         bool defaults = activation switch
         {
             LeakyReLU l => l.Slope == new LeakyReLU().Slope,
@@ -118,8 +134,11 @@ public static class ModelSpec
             _ => true,
         };
         string? name = Activations.FirstOrDefault(p => p.Value().GetType() == activation.GetType()).Key;
-        return defaults && name is not null ? name
-            : throw new NotSupportedException($"Activation {activation.Name} (with these settings) cannot be described in a model specification yet.");
+        if (name is null)
+            throw new NotSupportedException($"Activation {activation.GetType().FullName} is not built in and is not registered, so a model file cannot name it. Register it: " +
+                                            LayerRegistry.HowToRegister(activation.GetType().Name, "a_name") + ".");
+        return defaults ? name
+            : throw new NotSupportedException($"Activation {activation.Name} with settings other than its defaults cannot be described in a model specification yet.");
     }
 
     private static string LossName(Loss loss) =>

@@ -72,14 +72,46 @@ internal sealed class SpecEntry(JsonObject entry, string source, string path)
         }
     }
 
-    /// <summary>The activation named by the "activation" field; linear when absent, unless <paramref name="required"/>.</summary>
+    /// <summary>
+    /// The activation of the "activation" field: a name, or {"type": name, settings…} for a registered operation with
+    /// settings; linear when absent, unless <paramref name="required"/>.
+    /// </summary>
     public Operation Activation(bool required = false)
     {
-        if (Field("activation") is not { } node)
-            return required ? throw Bad(path + ".activation", "missing") : new Linear();
-        string name = Text(node, path + ".activation");
-        return ModelSpec.CreateActivation(name) ?? throw Bad(path + ".activation", $"unknown activation '{name}'; valid: {string.Join(", ", ModelSpec.ActivationNames)}");
+        string at = path + ".activation";
+        switch (Field("activation"))
+        {
+            case null:
+                return required ? throw Bad(at, "missing") : new Linear();
+            case JsonObject settings:
+                var entry = new SpecEntry(settings, source, at);
+                string type = settings["type"] is { } t ? Text(t, at + ".type") : throw Bad(at + ".type", "missing");
+                Operation operation = ModelSpec.CreateActivation(type) ?? Registered(type, at + ".type")?.Create(entry) as Operation
+                    ?? throw Bad(at + ".type", UnknownActivation(type));
+                entry.RejectUnknown(type);
+                return operation;
+            case var node:
+                string name = Text(node, at);
+                return ModelSpec.CreateActivation(name) ?? Registered(name, at)?.Create(null) as Operation ?? throw Bad(at, UnknownActivation(name));
+        }
     }
+
+    // A registered operation named name; a registered layer there is a mistake worth its own message.
+    private CustomKind? Registered(string name, string at) => LayerRegistry.Named(name) switch
+    {
+        { IsLayer: true } layer => throw Bad(at, $"'{name}' is a registered layer ({layer.Type.Name}), not an operation: give it its own entry, {{\"type\": \"{name}\"}}"),
+        var operation => operation,
+    };
+
+    private static string UnknownActivation(string name)
+    {
+        IEnumerable<string> registered = LayerRegistry.Names.Where(n => !LayerRegistry.Named(n)!.IsLayer);
+        return $"unknown activation '{name}'; valid: {string.Join(", ", ModelSpec.ActivationNames.Concat(registered))}. If '{name}' is an operation of your own, register it: " +
+               LayerRegistry.HowToRegister("YourOperation", name);
+    }
+
+    /// <summary>The value of the setting <paramref name="key"/> of a registered class (marked known), or null when absent.</summary>
+    public JsonNode? Setting(string key) => Field(key);
 
     /// <summary>
     /// A nested array of layers (a block's "layers", a residual's "body"), each parsed at its own path; an absent
