@@ -45,8 +45,8 @@ public static partial class LayerRegistry
         lock (Gate)
         {
             Add([kind]);
+            return ByType[type].Name;   // as first registered: "Cube" again after "cube" changes nothing
         }
-        return kind.Name;
     }
 
     /// <summary>
