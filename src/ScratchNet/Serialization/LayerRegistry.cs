@@ -114,8 +114,8 @@ public static partial class LayerRegistry
         foreach (CustomKind kind in kinds)
         {
             if (ByName.TryGetValue(kind.Name, out CustomKind? taken) && taken.Type != kind.Type)
-                throw new ArgumentException($"'{kind.Name}' is registered already, for {taken.Type.FullName} from {taken.Type.Assembly.GetName().Name}; " +
-                                            $"{kind.Type.FullName} from {kind.Type.Assembly.GetName().Name} needs another name.");
+                throw new ArgumentException($"'{kind.Name}' is registered already, for {taken.Type.FullName} from {Origin(taken.Type)}; " +
+                                            $"{kind.Type.FullName} from {Origin(kind.Type)} needs another name.");
             if (ByType.TryGetValue(kind.Type, out CustomKind? named) && !named.Name.Equals(kind.Name, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"{kind.Type.FullName} is registered already, as '{named.Name}'; a class has one name.");
         }
@@ -128,6 +128,9 @@ public static partial class LayerRegistry
             ByType.TryAdd(kind.Type, kind);
         }
     }
+
+    // The file a class comes from (two copies of one plugin hold classes of the same name), or its assembly's name.
+    private static string Origin(Type type) => type.Assembly.Location is { Length: > 0 } file ? file : type.Assembly.GetName().Name ?? "?";
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex ValidName();
