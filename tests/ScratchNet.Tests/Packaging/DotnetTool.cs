@@ -33,11 +33,12 @@ internal static class DotnetTool
     }
 
     /// <summary>Packs the library, as the tests built it, into <paramref name="feed"/>; returns the package's path.</summary>
-    public static string Pack(string feed)
+    /// <remarks><paramref name="extraArguments"/> go to <c>dotnet pack</c>, e.g. <c>-p:RepositoryUrl=…</c>.</remarks>
+    public static string Pack(string feed, params string[] extraArguments)
     {
         // The tests were built in this configuration, so the library's build output is already there.
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-        var (packCode, packOutput) = Dotnet(RepositoryRoot(), "pack", "src/ScratchNet/ScratchNet.csproj", "-c", configuration, "--no-build", "-o", feed);
+        var (packCode, packOutput) = Dotnet(RepositoryRoot(), ["pack", "src/ScratchNet/ScratchNet.csproj", "-c", configuration, "--no-build", "-o", feed, .. extraArguments]);
         Assert.True(packCode == 0, packOutput);
         return Directory.GetFiles(feed, "ScratchNet.*.nupkg").Single(p => !p.EndsWith(".snupkg"));
     }

@@ -52,4 +52,37 @@ public sealed class PackageTests : IDisposable
         Assert.Contains($"reloaded: test accuracy {last.Groups[1].Value}", runOutput);
         Assert.True(File.Exists(Path.Combine(app, "fashion-mlp.safetensors")));
     }
+
+    [Fact]
+    public void TheRepositoryUrl_IsGitsOriginRemote_OrTheOneGivenToPack()
+    {
+        // This checkout's origin remote: an https URL is published as it is; none (or a local path) gives no URL.
+        var (_, gitOrigin) = Git("config", "--get", "remote.origin.url");
+        string origin = gitOrigin.Trim();
+
+        string fromOrigin = Nuspec(Pack(Path.Combine(_folder, "origin")));
+        string given = Nuspec(Pack(Path.Combine(_folder, "given"), "-p:RepositoryUrl=https://example.invalid/fork/scratchnet"));
+
+        Assert.Contains("<repository type=\"git\"", fromOrigin);
+        string? published = Regex.Match(fromOrigin, "<repository [^>]*url=\"([^\"]*)\"") is { Success: true } m ? m.Groups[1].Value : null;
+        if (origin.StartsWith("https://", StringComparison.Ordinal)) Assert.Equal(origin, published);
+        else if (origin.Length == 0 || Directory.Exists(origin)) Assert.Null(published);
+        Assert.Contains("<repository type=\"git\" url=\"https://example.invalid/fork/scratchnet\"", given);
+    }
+
+    private static string Nuspec(string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        return new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).ReadToEnd();
+    }
+
+    private static (int ExitCode, string Output) Git(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in arguments) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
 }
