@@ -62,17 +62,23 @@ public sealed class ModelSavedFromCodeTests
     }
 
     [Fact]
-    public void PredictAndSummary_TakeTheFile()
+    public void PredictSummaryAndExport_TakeTheFile()
     {
         string image = WritePng(TestPixels(0), 28, 28, ColorComponents.Grey); // test image 0 is an ankle boot
+        string onnx = NewPath(".onnx");
 
         var predict = Run("predict", "--model-file", Saved.Value.Path, "--json", image);
         var summary = Run("summary", "--model-file", Saved.Value.Path);
+        var export = Run("export", "--model-file", Saved.Value.Path, "--onnx", onnx);
 
         AssertSuccess(predict);
         using var json = JsonDocument.Parse(predict.Output);
         Assert.Contains("Ankle boot", predict.Output);
         AssertSuccess(summary);
         Assert.Contains("total parameters  125,850", summary.Output);
+        AssertSuccess(export);
+        Assert.Contains("raw 0-255 pixels", export.Output);   // the standardisation Fit recorded is built into the graph
+        Assert.Contains("10 class names", export.Output);
+        Assert.True(new FileInfo(onnx).Length > 0);
     }
 }

@@ -33,6 +33,9 @@ public sealed class PackageTests : IDisposable
             string nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open()).ReadToEnd();
             Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
             Assert.Contains("<readme>README.md</readme>", nuspec);
+            // The README's list of dependencies is the package's.
+            foreach (Match dependency in Regex.Matches(nuspec, "<dependency id=\"([^\"]+)\""))
+                Assert.Contains(dependency.Groups[1].Value, File.ReadAllText(PackageReadme));
             // The package's own README, not the repository's (whose docs/ links do not resolve on nuget.org).
             string readme = new StreamReader(zip.GetEntry("README.md")!.Open()).ReadToEnd();
             Assert.Equal(File.ReadAllText(PackageReadme), readme);
