@@ -20,6 +20,8 @@ namespace ScratchNet.Serialization;
 /// batchnorm (momentum, epsilon, activation); dropout (rate); activation (activation).
 /// Composite: sequential (layers); residual (body, shortcut = [] for the identity, activation); concat (branches: arrays of layers).
 /// Activations: linear, tanh, sigmoid, relu, leaky_relu (slope 0.01), elu (alpha 1), gelu, softmax. Errors name the JSON path of the bad entry, e.g. <c>$.layers[1].kernel</c>.
+/// Classes registered with <see cref="LayerRegistry"/> add their names: a layer as a type whose fields are its settings, an
+/// operation as an activation (its name, or {"type": name, settings…}).
 /// </summary>
 public static class ModelSpec
 {
@@ -41,7 +43,7 @@ public static class ModelSpec
         ["mean_squared_error"] = () => new MeanSquaredError(),
     };
 
-    /// <summary>The layer types a specification may use, plain and composite.</summary>
+    /// <summary>The built-in layer types a specification may use, plain and composite (and those of <see cref="LayerRegistry.Names"/>).</summary>
     public static IReadOnlyList<string> LayerTypes { get; } = LayerKinds.All.Select(k => k.Name).ToArray();
 
     /// <summary>The activation names a specification may use.</summary>
