@@ -78,7 +78,7 @@ internal static class OptionChecks
     {
         foreach (Command command in root.Subcommands)
             foreach (Option option in command.Options)
-                if (option is Option<string> or Option<string?>) option.Validators.Add(NotEmpty);
+                if (option is Option<string> or Option<string?> or Option<string[]>) option.Validators.Add(NotEmpty);
     }
 
     private static void NotEmpty(OptionResult result)
@@ -94,6 +94,7 @@ internal static class OptionChecks
     {
         "--data" or "--out" or "--resume" => "a folder",
         "--model-file" or "--spec" or "--metrics" => "a file",
+        "--plugin" => "an assembly (.dll)",
         _ => "a value",
     };
 

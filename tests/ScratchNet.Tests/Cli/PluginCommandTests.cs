@@ -110,6 +110,7 @@ public sealed class PluginCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("empty", "--plugin was given an empty value; give an assembly (.dll) or leave the option out.")]
     [InlineData("missing", "does not exist; build the plugin project and give its .dll")]
     [InlineData("folder", "is a folder; give the plugin's assembly")]
     [InlineData("text", "is not a .NET assembly")]
@@ -122,6 +123,7 @@ public sealed class PluginCommandTests : IDisposable
         string[] before = [];
         switch (kind)
         {
+            case "empty": plugin = " "; break;
             case "folder": Directory.CreateDirectory(plugin); break;
             case "text": File.WriteAllText(plugin, "not an assembly"); break;
             case "unmarked": plugin = Path.Combine(AppContext.BaseDirectory, "System.CommandLine.dll"); break;
@@ -136,6 +138,6 @@ public sealed class PluginCommandTests : IDisposable
 
         var result = Run(["summary", "--spec", Spec, .. before, "--plugin", plugin]);
 
-        AssertOneError(result, 2, $"--plugin {plugin}: {expected.Replace("{sample}", SamplePlugin).Replace("{plugin}", plugin)}");
+        AssertOneError(result, 2, kind == "empty" ? expected : $"--plugin {plugin}: {expected.Replace("{sample}", SamplePlugin).Replace("{plugin}", plugin)}");
     }
 }
