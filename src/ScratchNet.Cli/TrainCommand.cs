@@ -42,10 +42,12 @@ internal static class TrainCommand
     {
         var files = new TrainRunFiles(s);
         TrainingData raw = TrainingData.Load(s, source);
-        // Statistics of the raw training images only, applied to every set and kept with the model.
-        Standardizer standardizer = raw.FitStandardizer(s.Threads);
+        // Statistics of the raw training images only, applied to every set and kept with the model; fine-tuning keeps the file's.
+        NeuralNetwork? initial = s.InitFrom is not null && resumed is null ? InitFromFile.Load(s.InitFrom) : null;
+        Standardizer standardizer = s.InitFrom is null ? raw.FitStandardizer(s.Threads) : InitFromFile.Normalization(resumed?.Network ?? initial!);
+        if (initial is not null) InitFromFile.CheckFits(initial, s.InitFrom!, raw.Train);
         TrainingData data = raw.Standardize(standardizer, s.Threads);
-        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork(data.Train.ClassNames.Count);
+        NeuralNetwork network = resumed?.Network ?? initial ?? s.CreateNetwork(data.Train.ClassNames.Count);
         Prepare(network, s, standardizer, data.Train);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is not null) optimizer.LoadState(resumed.OptimizerState, network.Parameters);
