@@ -21,6 +21,13 @@ internal static class OnnxArchitectureHint
         {
             var (layers, loss) = ModelSpec.Parse(specification, "the ONNX file's metadata");
             restored = new NeuralNetwork(layers, loss, imported.Seed);
+            // Counted before anything is allocated: metadata asking for more weights than the graph holds is not built.
+            var shapes = restored.StateShapes(sample);
+            if (shapes.Count != State(imported).Count || shapes.Sum(s => s.Shape.Aggregate(1L, (a, d) => a * d)) != State(imported).Sum(t => (long)t.Length))
+            {
+                notes.Add("the ScratchNet architecture in the file's metadata does not have the graph's weights; the layers follow the graph.");
+                return imported;
+            }
             restored.Build(sample);
         }
         catch (Exception e) when (e is ModelFileException or ArgumentException or ShapeMismatchException or FormatException)

@@ -41,7 +41,7 @@ internal sealed class OnnxGraphIndex
                 if (!_producers.ContainsKey(input) && !_constants.ContainsKey(input) && input != Input.Name)
                     throw new OnnxImportException($"{node.Describe()} reads '{input}', which no node writes and which is neither an initializer nor the graph input.");
                 if (!_consumers.TryGetValue(input, out var readers)) _consumers[input] = readers = [];
-                if (!readers.Contains(node)) readers.Add(node);   // records compare by value: equal nodes are one node here anyway
+                if (readers.Count == 0 || !ReferenceEquals(readers[^1], node)) readers.Add(node);   // once per node (its inputs come together)
             }
         if (!_producers.ContainsKey(Output))
             throw new OnnxImportException($"the graph output '{Output}' is written by no node.");

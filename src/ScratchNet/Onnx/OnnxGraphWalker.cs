@@ -16,9 +16,14 @@ internal sealed class OnnxGraphWalker(OnnxGraphIndex index)
     /// <summary>Counts <paramref name="node"/> as walked (the normalisation's nodes, which come before the walk's start).</summary>
     public void MarkWalked(OnnxNode node) => Visit(node);
 
+    /// <summary>How deeply blocks may nest (a residual block inside a concatenation's branch inside …); deeper is refused, not recursed into.</summary>
+    public const int MaxNesting = 64;
+
     /// <summary>The steps that compute <paramref name="value"/> from <paramref name="start"/>, in forward order.</summary>
-    public List<OnnxStep> Walk(string value, string start)
+    public List<OnnxStep> Walk(string value, string start, int depth = 0)
     {
+        if (depth > MaxNesting)
+            throw new OnnxImportException($"the graph nests residual sums or concatenations more than {MaxNesting} deep; ScratchNet reads flatter models.");
         var steps = new List<OnnxStep>();
         while (value != start)
         {
@@ -34,8 +39,8 @@ internal sealed class OnnxGraphWalker(OnnxGraphIndex index)
                     string fork = Fork(node, computed);
                     // The body is the path with layers; PyTorch writes "out + identity", but "identity + out" is the same sum.
                     bool swap = computed[0] == fork;
-                    var body = Walk(computed[swap ? 1 : 0], fork);
-                    var shortcut = Walk(computed[swap ? 0 : 1], fork);
+                    var body = Walk(computed[swap ? 1 : 0], fork, depth + 1);
+                    var shortcut = Walk(computed[swap ? 0 : 1], fork, depth + 1);
                     if (body.Count == 0) throw new OnnxImportException($"{node.Describe()} adds the value '{fork}' to itself; a residual block needs layers on one path.");
                     steps.Add(new ResidualStep(body, shortcut, node));
                     value = fork;
@@ -46,7 +51,7 @@ internal sealed class OnnxGraphWalker(OnnxGraphIndex index)
                     if (computed.Length != node.Inputs.Length || computed.Length < 2)
                         throw new OnnxImportException($"{node.Describe()} joins constants or fewer than two values; ScratchNet's Concat joins two or more computed branches.");
                     string fork = Fork(node, computed);
-                    steps.Add(new ConcatStep(computed.Select(c => (IReadOnlyList<OnnxStep>)Walk(c, fork)).ToArray(), node));
+                    steps.Add(new ConcatStep(computed.Select(c => (IReadOnlyList<OnnxStep>)Walk(c, fork, depth + 1)).ToArray(), node));
                     value = fork;
                     break;
                 }
@@ -77,30 +82,32 @@ internal sealed class OnnxGraphWalker(OnnxGraphIndex index)
                                           "which ScratchNet's layers cannot express.");
     }
 
-    // The latest value (in topological order) that every path depends on: where the block's paths fork.
+    // The latest value (in topological order) that every path depends on: where the block's paths fork. Values are
+    // taken latest first, each carrying the paths that reach it; a value is only taken once everything later is, so
+    // the first one all paths reach is the fork, found without looking at the graph before the block.
     private string Fork(OnnxNode join, string[] paths)
     {
-        HashSet<string>? common = null;
-        foreach (string path in paths)
+        var reachedBy = new Dictionary<string, HashSet<int>>();
+        var queue = new PriorityQueue<string, int>();
+        for (int p = 0; p < paths.Length; p++) Reach(paths[p], [p]);
+        while (queue.TryDequeue(out string? value, out _))
         {
-            var ancestors = Ancestors(path);
-            if (common is null) common = ancestors;
-            else common.IntersectWith(ancestors);
-        }
-        if (common is not { Count: > 0 })
-            throw new OnnxImportException($"the inputs of {join.Describe()} do not start from one common value.");
-        return common.MaxBy(index.Position)!;
-    }
-
-    private HashSet<string> Ancestors(string value)
-    {
-        var seen = new HashSet<string> { value };
-        var pending = new Stack<string>([value]);
-        while (pending.Count > 0)
-            if (index.Producer(pending.Pop()) is { } node)
+            if (reachedBy[value].Count == paths.Length) return value;
+            if (index.Producer(value) is { } node)
                 foreach (string input in node.Inputs)
-                    if (input.Length > 0 && index.Constant(input) is null && seen.Add(input)) pending.Push(input);
-        return seen;
+                    if (input.Length > 0 && index.Constant(input) is null) Reach(input, reachedBy[value]);
+        }
+        throw new OnnxImportException($"the inputs of {join.Describe()} do not start from one common value.");
+
+        void Reach(string value, IEnumerable<int> by)
+        {
+            if (!reachedBy.TryGetValue(value, out var set))
+            {
+                reachedBy[value] = set = [];
+                queue.Enqueue(value, -index.Position(value));
+            }
+            set.UnionWith(by);
+        }
     }
 
     // 0.5·x·(1 + erf(x/√2)) as PyTorch's exporter and ScratchNet's write it: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5),

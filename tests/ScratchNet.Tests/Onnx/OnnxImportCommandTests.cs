@@ -50,6 +50,21 @@ public class OnnxImportCommandTests
     }
 
     [Fact]
+    public void DeeplyNestedBlocksAreRefusedNotRecursedInto()
+    {
+        // o₀ = Relu(x); oₖ = Relu(oₖ₋₁) + x: each sum's body holds the previous sum, 5,000 deep.
+        OnnxGraph g = OnnxHandWritten.Graph([1, 2, 2], 4);
+        g.Nodes.Add(OnnxHandWritten.Node("Relu", "/r0", ["input"], "o0"));
+        for (int k = 1; k <= 5000; k++)
+        {
+            g.Nodes.Add(OnnxHandWritten.Node("Relu", $"/r{k}", [$"o{k - 1}"], $"r{k}"));
+            g.Nodes.Add(OnnxHandWritten.Node("Add", $"/add{k}", [$"r{k}", "input"], $"o{k}"));
+        }
+        g.Nodes.Add(OnnxHandWritten.Node("Flatten", "/f", ["o5000"], "logits"));
+        AssertRefused(OnnxHandWritten.Bytes(g), "nests residual sums or concatenations more than 64 deep");
+    }
+
+    [Fact]
     public void InitializerWhoseRawDataDisagreesWithItsDimsIsAnError()
     {
         OnnxGraph g = OnnxHandWritten.Graph([1, 2, 2], 4);

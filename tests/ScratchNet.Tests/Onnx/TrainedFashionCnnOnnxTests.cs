@@ -56,17 +56,11 @@ public class TrainedFashionCnnOnnxTests
                     worstImported = Math.Max(worstImported, Math.Abs(back[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i])));
             }
             for (int row = 0; row < batch; row++)
-                if (ArgMax(onnxLogits.AsSpan(row * 10, 10)) != ArgMax(expected.AsSpan(row * 10, 10))) disagreements++;
+                if (OnnxRuntimeRunner.ArgMax(onnxLogits.AsSpan(row * 10, 10)) != OnnxRuntimeRunner.ArgMax(expected.AsSpan(row * 10, 10))) disagreements++;
         }
         Assert.True(worst <= 1e-4, $"largest logit difference from ONNX Runtime {worst:G3}");
         Assert.True(worstImported <= 1e-5, $"largest difference of the imported model {worstImported:G3}");
         Assert.Equal(0, disagreements);
     }
 
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
-    }
 }
