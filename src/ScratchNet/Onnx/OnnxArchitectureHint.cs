@@ -16,6 +16,11 @@ internal static class OnnxArchitectureHint
     public static NeuralNetwork Apply(NeuralNetwork imported, string specification, List<string> notes)
     {
         int[] sample = imported.Layers[0].InputSampleShape.ToArray();
+        if (sample.Aggregate(1L, (a, d) => a * d) > MaxCheckedValues)
+        {
+            notes.Add("the images are too large to check the ScratchNet architecture in the file's metadata against the graph; the layers follow the graph.");
+            return imported;
+        }
         NeuralNetwork restored;
         try
         {
@@ -52,6 +57,9 @@ internal static class OnnxArchitectureHint
         restored.ClassNames = imported.ClassNames;
         return restored;
     }
+
+    /// <summary>The largest image (values) the check runs on: 4M values, a 3×1182×1182 photo; larger ones would cost memory a file cannot justify.</summary>
+    private const long MaxCheckedValues = 1 << 22;
 
     private static List<Tensor> State(NeuralNetwork network) =>
         [.. network.NamedParameters().Select(p => p.Parameter.Value), .. network.NamedBuffers().Select(b => b.Buffer.Value)];
