@@ -1,5 +1,6 @@
 using ScratchNet.Layers;
 using ScratchNet.Losses;
+using ScratchNet.Serialization;
 using ScratchNet.Tests.Cli;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;
