@@ -28,15 +28,23 @@ internal static class TrainWorkers
             throw new UsageException($"this run was started by mpirun, but Open MPI's library could not be loaded ({e.Message}); {InstallHint}, or run without mpirun.");
         }
         int code;
-        try
+        WorkerProcesses processes = WorkerProcesses.Exchange(world);
+        using (processes.ReportTermination())
         {
-            code = train(world);
-        }
-        catch (WorkersDisagreeException e)
-        {
-            // Every worker gets here, so one line from rank 0 says it all and all may finalise.
-            if (world.Rank == 0) Console.Error.WriteLine($"error: {TerminalText.Clean(e.Message)}");
-            code = ExitCodes.BadArguments;
+            try
+            {
+                code = train(world);
+            }
+            catch (WorkersDisagreeException e)
+            {
+                // Every worker gets here, so one line from rank 0 says it all and all may finalise.
+                if (world.Rank == 0) Console.Error.WriteLine($"error: {TerminalText.Clean(e.Message)}");
+                code = ExitCodes.BadArguments;
+            }
+            catch (MpiException e)
+            {
+                throw new MpiException($"rank {world.Rank}: {e.Message}; {processes.FailureMessage("an MPI call failed")}");
+            }
         }
         // Other failures leave without MPI_Finalize, which waits for every worker: mpirun ends the others on a non-zero exit.
         world.Dispose();

@@ -57,7 +57,7 @@ internal static class WorkerAgreement
     private static string[] Lines(string text) => text.Split('\n');
 
     // The text of worker root on every worker: its length first, then its bytes.
-    private static string BroadcastText(IWorkerGroup workers, int root, string text)
+    internal static string BroadcastText(IWorkerGroup workers, int root, string text)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         byte[] length = BitConverter.GetBytes(bytes.Length);

@@ -12,6 +12,9 @@ internal sealed unsafe class OpenMpiLibrary
     /// <summary>The sonames tried in order: the runtime library (package libopenmpi3), then the development link.</summary>
     public static readonly string[] Names = ["libmpi.so.40", "libmpi.so"];
 
+    /// <summary>The variable naming another libmpi to load instead (an Open MPI built elsewhere, e.g. /opt/openmpi/lib/libmpi.so).</summary>
+    public const string LibraryVariable = "SCRATCHNET_MPI_LIBRARY";
+
     /// <summary>MPI_IN_PLACE: the send buffer of an in-place reduction.</summary>
     public static readonly IntPtr InPlace = 1;
 
@@ -61,7 +64,8 @@ internal sealed unsafe class OpenMpiLibrary
     public static OpenMpiLibrary Load()
     {
         var reasons = new List<string>();
-        foreach (string name in Names)
+        string? chosen = Environment.GetEnvironmentVariable(LibraryVariable);
+        foreach (string name in string.IsNullOrEmpty(chosen) ? Names : [chosen])
         {
             IntPtr handle = dlopen(name, RtldNow | RtldGlobal);
             if (handle != IntPtr.Zero) return new OpenMpiLibrary(handle);
