@@ -117,6 +117,32 @@ public sealed class MpiTrainTests : IDisposable
         AssertSameWeights(Path.Combine(straight, "model.safetensors"), Path.Combine(interrupted, "model.safetensors"));
     }
 
+    [Fact]
+    public async Task CtrlCOnMpirun_StopsEveryRankWithAnErrorLine_AndTheCheckpointStaysUsable()
+    {
+        string folder = Path.Combine(_folder, "cancelled");
+        using var mpirun = Process.Start(Mpirun.StartInfo(2, "train", "--model", "seed-cnn", "--limit", "1200", "--epochs", "5", "--threads", "1", "--out", folder))!;
+        Task<string> stderr = mpirun.StandardError.ReadToEndAsync();
+        _ = mpirun.StandardOutput.ReadToEndAsync();
+        string checkpoint = Path.Combine(folder, "checkpoint.safetensors");
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(checkpoint) && !mpirun.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
+        Assert.True(File.Exists(checkpoint), "no checkpoint was written");
+
+        Assert.Equal(0, Kill(mpirun.Id, 2)); // SIGINT, as Ctrl-C in a terminal
+        bool stopped = mpirun.WaitForExit(TimeSpan.FromSeconds(30));
+        if (!stopped) mpirun.Kill(entireProcessTree: true);
+
+        Assert.True(stopped, "the ranks were still running 30 s after Ctrl-C");
+        Assert.NotEqual(0, mpirun.ExitCode);
+        Assert.Contains("error: rank 0: the run stopped (SIGTERM from mpirun)", await stderr);
+        Assert.DoesNotContain("   at ", await stderr);
+        Assert.Equal(125850, NeuralNetwork.Load(checkpoint).ParameterCount);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
     // Each parameter of the two models: max |a − b| ≤ 1e-5 · max |a|.
     private static void AssertSameWeights(string expectedFile, string actualFile)
     {
