@@ -119,7 +119,7 @@ internal static class TrainCommand
             RestoreBestWeights = data.Validation is not null,
             Workers = workers,
         };
-        using var stop = new CtrlCStop();
+        using var stop = new CtrlCStop(stopOnTerminate: workers.Size == 1);
         IReadOnlyList<EpochResult> history = console.Run(trainer, s.Epochs,
             () => trainer.Fit(data.Train, data.Validation ?? data.Test, options, stop.Token, resumedState));
         return (history, !stop.Requested);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ScratchNet.Serialization;
 using ScratchNet.Tests.Cli;
 using ScratchNet.Training;
 
@@ -137,7 +138,7 @@ public sealed class MpiTrainTests : IDisposable
         Assert.NotEqual(0, mpirun.ExitCode);
         Assert.Contains("error: rank 0: the run stopped (SIGTERM from mpirun)", await stderr);
         Assert.DoesNotContain("   at ", await stderr);
-        Assert.Equal(125850, ScratchNet.Serialization.Checkpoint.LoadModel(checkpoint).ParameterCount); // intact: it loads
+        Assert.Equal(125850, Checkpoint.LoadModel(checkpoint).ParameterCount); // intact: it loads
     }
 
     [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "kill")]
