@@ -122,7 +122,9 @@ internal static class TrainCommand
         using var stop = new CtrlCStop(stopOnTerminate: workers.Size == 1);
         IReadOnlyList<EpochResult> history = console.Run(trainer, s.Epochs,
             () => trainer.Fit(data.Train, data.Validation ?? data.Test, options, stop.Token, resumedState));
-        return (history, !stop.Requested);
+        // Under mpirun another process may have been the one asked to stop: then this one stopped with it, unfinished.
+        bool finished = trainer.State is { } state && (state.CompletedEpochs >= s.Epochs || state.StoppedEarly);
+        return (history, !stop.Requested && finished);
     }
 
     // Without a validation set the last evaluation was on the test set; with one, the test set is touched once,

@@ -141,6 +141,32 @@ public sealed class MpiTrainTests : IDisposable
         Assert.Equal(125850, Checkpoint.LoadModel(checkpoint).ParameterCount); // intact: it loads
     }
 
+    [Fact]
+    public async Task SigintToOneRank_StopsAllAfterTheSameBatch_AndRankZerosCheckpointResumes()
+    {
+        string straight = Path.Combine(_folder, "straight"), stopped = Path.Combine(_folder, "stopped");
+        string[] run = ["train", "--model", "seed-cnn", "--limit", "3000", "--epochs", "2", "--threads", "1"];
+        var (code, _, error) = CommandLineTests.Run([.. run, "--out", straight]);
+        Assert.True(code == 0, error);
+
+        using var mpirun = Process.Start(Mpirun.StartInfo(2, [.. run, "--out", stopped]))!;
+        Task<string> stderr = mpirun.StandardError.ReadToEndAsync();
+        _ = mpirun.StandardOutput.ReadToEndAsync();
+        string checkpoint = Path.Combine(stopped, "checkpoint.safetensors");
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(checkpoint) && !mpirun.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
+        Assert.True(File.Exists(checkpoint), "no checkpoint was written");
+        Assert.Equal(0, Kill(RankProcess(mpirun.Id, 1), 2)); // SIGINT to rank 1 alone: the stop flag travels with the gradients
+        Assert.True(mpirun.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop");
+
+        Assert.Equal(130, mpirun.ExitCode);
+        Assert.Contains("checkpoint written: continue with ./scratchnet train --resume", await stderr);
+        Assert.False(File.Exists(Path.Combine(stopped, "model.safetensors")), "rank 0 took the stopped run for a finished one");
+        var (resumed, _, resumeError) = CommandLineTests.Run("train", "--resume", stopped);
+        Assert.True(resumed == 0, resumeError);
+        AssertSameWeights(Path.Combine(straight, "model.safetensors"), Path.Combine(stopped, "model.safetensors"));
+    }
+
     [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 
