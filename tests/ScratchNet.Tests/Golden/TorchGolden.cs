@@ -55,10 +55,10 @@ internal static class TorchGolden
     }
 
     /// <summary>Asserts that <paramref name="actual"/> has the shape of "CASE/NAME" and its values within the tolerance.</summary>
-    public static void AssertMatches(string caseName, string name, Tensor? actual)
+    public static void AssertMatches(string caseName, string name, Tensor? actual, string? context = null)
     {
         Tensor expected = Get(caseName, name);
-        string what = $"{caseName}/{name}";
+        string what = context is null ? $"{caseName}/{name}" : $"{caseName}/{name} ({context})";
         Assert.True(actual is not null, $"{what}: ScratchNet gave no tensor.");
         Assert.True(actual!.HasShape(expected.Shape), $"{what}: shape {actual.ShapeText}, PyTorch's {expected.ShapeText}.");
         double scale = 0;

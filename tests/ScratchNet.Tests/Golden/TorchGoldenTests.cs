@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench/ScratchNet.Bench.Torch -- golden tests/ScratchNet.Tests/Golden/torch-golden.safetensors
 // Tolerance: |ScratchNet − PyTorch| ≤ 1e-5·|PyTorch| + 1e-6·(the largest |PyTorch| value in the same tensor), element-wise
 // (the second term is the floor for values near zero; see TorchGolden).
+using ScratchNet.Kernels;
 using ScratchNet.Layers;
 using ScratchNet.Losses;
 
@@ -87,25 +88,30 @@ public class TorchGoldenTests
     }
 
     // Builds the case's layer, loads the fixture's parameters and running statistics into it, runs one forward pass
-    // (training mode unless the case says otherwise) and one backward pass of dy, and compares everything PyTorch gave.
+    // (training mode unless the case says otherwise) and one backward pass of dy, and compares everything PyTorch gave;
+    // at one thread and at two, where the kernels split the work (and some sums) differently.
     private static void LayerMatchesPyTorch(string caseName)
     {
         IReadOnlyDictionary<string, string> config = TorchGolden.Config(caseName);
-        Layer layer = TorchGolden.CreateLayer(config);
-        Tensor x = TorchGolden.Get(caseName, "x");
-        layer.Build(x.Shape[1..]);
-        foreach (var (name, parameter) in layer.NamedParameters()) parameter.Value.CopyFrom(TorchGolden.Get(caseName, name));
-        foreach (var (name, buffer) in layer.NamedBuffers()) buffer.Value.CopyFrom(TorchGolden.Get(caseName, name));
         bool training = !config.TryGetValue("training", out string? mode) || bool.Parse(mode);
+        foreach (ComputeContext compute in new[] { ComputeContext.SingleThreaded, TwoThreads })
+        {
+            string context = $"{compute.Threads} thread{(compute.Threads > 1 ? "s" : "")}";
+            Layer layer = TorchGolden.CreateLayer(config);
+            layer.Compute = compute;
+            Tensor x = TorchGolden.Get(caseName, "x");
+            layer.Build(x.Shape[1..]);
+            foreach (var (name, parameter) in layer.NamedParameters()) parameter.Value.CopyFrom(TorchGolden.Get(caseName, name));
+            foreach (var (name, buffer) in layer.NamedBuffers()) buffer.Value.CopyFrom(TorchGolden.Get(caseName, name));
 
-        Tensor y = layer.Forward(x, training);
-        TorchGolden.AssertMatches(caseName, "y", y);
-        Tensor? dx = layer.Backward(TorchGolden.Get(caseName, "dy"));
-        TorchGolden.AssertMatches(caseName, "dx", dx);
-
-        Assert.Equal(TorchGolden.Names(caseName, "grad/"), layer.NamedParameters().Select(p => p.Name).Order(StringComparer.Ordinal));
-        foreach (var (name, parameter) in layer.NamedParameters()) TorchGolden.AssertMatches(caseName, "grad/" + name, parameter.Gradient);
-        foreach (var (name, buffer) in layer.NamedBuffers()) TorchGolden.AssertMatches(caseName, "after/" + name, buffer.Value);
-        Assert.Equal(config["op"] == "batchnorm", TorchGolden.Has(caseName, "after/running_mean"));
+            TorchGolden.AssertMatches(caseName, "y", layer.Forward(x, training), context);
+            TorchGolden.AssertMatches(caseName, "dx", layer.Backward(TorchGolden.Get(caseName, "dy")), context);
+            Assert.Equal(TorchGolden.Names(caseName, "grad/"), layer.NamedParameters().Select(p => p.Name).Order(StringComparer.Ordinal));
+            foreach (var (name, parameter) in layer.NamedParameters()) TorchGolden.AssertMatches(caseName, "grad/" + name, parameter.Gradient, context);
+            foreach (var (name, buffer) in layer.NamedBuffers()) TorchGolden.AssertMatches(caseName, "after/" + name, buffer.Value, context);
+            Assert.Equal(config["op"] == "batchnorm", TorchGolden.Has(caseName, "after/running_mean"));
+        }
     }
+
+    private static readonly ComputeContext TwoThreads = new(2);
 }
