@@ -17,9 +17,11 @@ public sealed class GoldenCaseWriter(GoldenWriter fixture)
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A convolution y = conv2d(x, weight) + bias; weight [out, C/groups, KH, KW].</summary>
-    public void Conv(string name, long[] input, long outChannels, (long H, long W) kernel, (long H, long W) stride, string padding, long groups, bool bias)
+    public void Conv(string name, long[] input, long outChannels, (long H, long W) kernel, (long H, long W) stride, string padding, long groups, bool bias,
+        string activation = "none", bool flatten = false)
     {
-        fixture.Case(name, $"op=conv2d;out={outChannels};kernel={kernel.H},{kernel.W};stride={stride.H},{stride.W};padding={padding};groups={groups};bias={(bias ? "true" : "false")}");
+        fixture.Case(name, $"op=conv2d;out={outChannels};kernel={kernel.H},{kernel.W};stride={stride.H},{stride.W};padding={padding};groups={groups};" +
+            $"bias={(bias ? "true" : "false")};activation={activation};flatten={(flatten ? "true" : "false")}");
         using var scope = torch.NewDisposeScope();
         var random = new Random(++_seed);
         long fanIn = input[1] / groups * kernel.H * kernel.W;
@@ -44,6 +46,8 @@ public sealed class GoldenCaseWriter(GoldenWriter fixture)
             y = F.conv2d(x, weight, b, strides: [stride.H, stride.W], padding: [top, left], groups: groups);
         else
             y = F.conv2d(F.pad(x, [left, right, top, bottom]), weight, b, strides: [stride.H, stride.W], groups: groups);
+        y = GoldenCases.Activate(activation, y);
+        if (flatten) y = y.flatten(1);
         var parameters = new List<(string, TorchTensor)> { ("weight", weight) };
         if (b is not null) parameters.Add(("bias", b));
         Finish(name, random, x, y, parameters);
@@ -69,12 +73,13 @@ public sealed class GoldenCaseWriter(GoldenWriter fixture)
     }
 
     /// <summary>Max or average pooling ("maxpool", "avgpool"); asymmetric padding goes through F.pad (−∞ or 0).</summary>
-    public void Pool(string name, string kind, long[] input, (long H, long W) window, (long H, long W) stride, string padding)
+    /// <remarks>With <paramref name="ties"/> the inputs are −1, 0 or 1, so most windows hold several maxima.</remarks>
+    public void Pool(string name, string kind, long[] input, (long H, long W) window, (long H, long W) stride, string padding, bool ties = false)
     {
         fixture.Case(name, $"op={kind};kernel={window.H},{window.W};stride={stride.H},{stride.W};padding={padding}");
         using var scope = torch.NewDisposeScope();
         var random = new Random(++_seed);
-        TorchTensor x = Draw(random, input, -1, 1);
+        TorchTensor x = ties ? Levels(random, input) : Draw(random, input, -1, 1);
         var (top, bottom, left, right) = GoldenCases.Pads(padding, input, window, stride);
         bool max = kind == "maxpool";
         TorchTensor padded = x;
@@ -193,6 +198,14 @@ public sealed class GoldenCaseWriter(GoldenWriter fixture)
         var values = new double[shape.Aggregate(1L, (a, b) => a * b)];
         for (int i = 0; i < values.Length; i++) values[i] = (float)(min + random.NextDouble() * (max - min));
         return torch.tensor(values, shape, ScalarType.Float64, requires_grad: grad);
+    }
+
+    // Values −1, 0 and 1 only.
+    private static TorchTensor Levels(Random random, long[] shape)
+    {
+        var values = new double[shape.Aggregate(1L, (a, b) => a * b)];
+        for (int i = 0; i < values.Length; i++) values[i] = random.Next(3) - 1;
+        return torch.tensor(values, shape, ScalarType.Float64, requires_grad: true);
     }
 
     // Rounds to float32 values, kept in float64, so that the stored tensor is exactly what was used.

@@ -26,7 +26,7 @@ public static class GoldenCases
     public static void AddAll(GoldenWriter fixture)
     {
         var cases = new GoldenCaseWriter(fixture);
-        // Convolutions: [N, C, H, W] input, out channels, kernel, stride, padding, groups, bias.
+        // Convolutions: [N, C, H, W] input, out channels, kernel, stride, padding, groups, bias (then activation, flatten).
         cases.Conv("conv_k3_same_bias", [2, 3, 6, 6], 4, (3, 3), (1, 1), "same", 1, bias: true);
         cases.Conv("conv_k5_same_nobias", [2, 1, 8, 8], 3, (5, 5), (1, 1), "same", 1, bias: false);
         cases.Conv("conv_k4_same_even", [2, 2, 7, 6], 3, (4, 4), (1, 1), "same", 1, bias: true);
@@ -36,22 +36,27 @@ public static class GoldenCases
         cases.Conv("conv_groups2_same", [2, 4, 5, 5], 6, (3, 3), (1, 1), "same", 2, bias: true);
         cases.Conv("conv_depthwise_s2_pad1", [2, 3, 7, 7], 6, (3, 3), (2, 2), "1", 3, bias: true);
         cases.Conv("conv_k1_s2", [2, 4, 6, 6], 3, (1, 1), (2, 2), "valid", 1, bias: false);
+        cases.Conv("conv_k5_same_tanh_flatten", [2, 1, 8, 8], 4, (5, 5), (1, 1), "same", 1, bias: false, "tanh", flatten: true);
+        cases.Conv("conv_k3_same_bias_relu", [2, 3, 6, 6], 4, (3, 3), (1, 1), "same", 1, bias: true, "relu");
 
         // Batch norm: training (batch statistics, running statistics updated) and inference (running statistics).
         cases.BatchNorm("bn2d_train", [3, 4, 5, 5], 0.1, 1e-5, training: true, "none");
         cases.BatchNorm("bn2d_train_relu", [2, 3, 4, 4], 0.1, 1e-5, training: true, "relu");
+        cases.BatchNorm("bn2d_train_tanh", [2, 3, 4, 4], 0.1, 1e-5, training: true, "tanh");
         cases.BatchNorm("bn2d_train_momentum", [2, 3, 3, 5], 0.3, 1e-3, training: true, "none");
         cases.BatchNorm("bn1d_train", [6, 5], 0.1, 1e-5, training: true, "none");
         cases.BatchNorm("bn1d_train_relu", [5, 4], 0.1, 1e-5, training: true, "relu");
         cases.BatchNorm("bn2d_eval", [2, 3, 4, 4], 0.1, 1e-5, training: false, "none");
         cases.BatchNorm("bn1d_eval", [4, 5], 0.1, 1e-5, training: false, "none");
 
-        // Pooling: kind, [N, C, H, W], window, stride, padding.
+        // Pooling: kind, [N, C, H, W], window, stride, padding (ties: many equal maxima; the first one takes the gradient).
         cases.Pool("maxpool_2x2", "maxpool", [2, 3, 8, 10], (2, 2), (2, 2), "valid");
         cases.Pool("maxpool_2x2_odd", "maxpool", [2, 2, 5, 7], (2, 2), (2, 2), "valid");
         cases.Pool("maxpool_3x3_s2_pad1", "maxpool", [2, 2, 7, 7], (3, 3), (2, 2), "1");
         cases.Pool("maxpool_2x2_same", "maxpool", [1, 2, 5, 5], (2, 2), (2, 2), "same");
         cases.Pool("maxpool_3x3_s1_same", "maxpool", [1, 2, 5, 6], (3, 3), (1, 1), "same");
+        cases.Pool("maxpool_2x2_ties", "maxpool", [1, 2, 4, 10], (2, 2), (2, 2), "valid", ties: true);
+        cases.Pool("maxpool_3x3_s2_pad1_ties", "maxpool", [1, 2, 5, 5], (3, 3), (2, 2), "1", ties: true);
         cases.Pool("avgpool_2x2", "avgpool", [2, 3, 6, 6], (2, 2), (2, 2), "valid");
         cases.Pool("avgpool_3x3_s2_pad1", "avgpool", [2, 2, 7, 7], (3, 3), (2, 2), "1");
         cases.Pool("avgpool_2x2_same", "avgpool", [1, 2, 5, 5], (2, 2), (2, 2), "same");

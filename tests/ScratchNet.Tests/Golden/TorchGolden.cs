@@ -75,7 +75,7 @@ internal static class TorchGolden
     public static Layer CreateLayer(IReadOnlyDictionary<string, string> c) => c["op"] switch
     {
         "conv2d" => new Conv2D(Int(c["out"]), Pair(c["kernel"]).H, Pair(c["stride"]).H, Padding.Parse(c["padding"]), Bool(c["bias"]),
-            kernelWidth: Pair(c["kernel"]).W, strideWidth: Pair(c["stride"]).W, groups: Int(c["groups"])),
+            CreateActivation(c["activation"]), Bool(c["flatten"]), Pair(c["kernel"]).W, Pair(c["stride"]).W, Int(c["groups"])),
         "batchnorm" => new BatchNorm(Float(c["momentum"]), Float(c["epsilon"]), CreateActivation(c["activation"])),
         "maxpool" => new MaxPool2D(Pair(c["kernel"]).H, Pair(c["stride"]).H, Padding.Parse(c["padding"]), Pair(c["kernel"]).W, Pair(c["stride"]).W),
         "avgpool" => new AvgPool2D(Pair(c["kernel"]).H, Pair(c["stride"]).H, Padding.Parse(c["padding"]), Pair(c["kernel"]).W, Pair(c["stride"]).W),

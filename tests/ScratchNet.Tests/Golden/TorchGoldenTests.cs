@@ -1,7 +1,7 @@
 // Golden values from another engine: ScratchNet's layers and losses against what PyTorch's engine (libtorch 2.10 through
 // TorchSharp, in float64 from the same float32 inputs) computed for fixed, seeded inputs and weights: outputs, ∂L/∂input,
 // every parameter gradient, and batch norm's running statistics after the step. The values live in
-// tests/ScratchNet.Tests/Golden/torch-golden.safetensors (about 100 KB, read with ScratchNet's own reader); the tests never
+// tests/ScratchNet.Tests/Golden/torch-golden.safetensors (about 115 KB, read with ScratchNet's own reader); the tests never
 // need TorchSharp. Regenerate the file (only when a case is added or changed) with
 //   dotnet run -c Release --project bench/ScratchNet.Bench.Torch -- golden tests/ScratchNet.Tests/Golden/torch-golden.safetensors
 // Tolerance: |ScratchNet − PyTorch| ≤ 1e-5·|PyTorch| + 1e-6·(the largest |PyTorch| value in the same tensor), element-wise
@@ -17,17 +17,19 @@ public class TorchGoldenTests
     public static readonly TheoryData<string> Convolutions =
     [
         "conv_k3_same_bias", "conv_k5_same_nobias", "conv_k4_same_even", "conv_k3_s2_same", "conv_k3_s2_valid",
-        "conv_k3x2_s1x2_pad1x0", "conv_groups2_same", "conv_depthwise_s2_pad1", "conv_k1_s2",
+        "conv_k3x2_s1x2_pad1x0", "conv_groups2_same", "conv_depthwise_s2_pad1", "conv_k1_s2", "conv_k5_same_tanh_flatten",
+        "conv_k3_same_bias_relu",
     ];
 
     public static readonly TheoryData<string> BatchNorms =
     [
-        "bn2d_train", "bn2d_train_relu", "bn2d_train_momentum", "bn1d_train", "bn1d_train_relu", "bn2d_eval", "bn1d_eval",
+        "bn2d_train", "bn2d_train_relu", "bn2d_train_tanh", "bn2d_train_momentum", "bn1d_train", "bn1d_train_relu", "bn2d_eval", "bn1d_eval",
     ];
 
     public static readonly TheoryData<string> Poolings =
     [
-        "maxpool_2x2", "maxpool_2x2_odd", "maxpool_3x3_s2_pad1", "maxpool_2x2_same", "maxpool_3x3_s1_same",
+        "maxpool_2x2", "maxpool_2x2_odd", "maxpool_3x3_s2_pad1", "maxpool_2x2_same", "maxpool_3x3_s1_same", "maxpool_2x2_ties",
+        "maxpool_3x3_s2_pad1_ties",
         "avgpool_2x2", "avgpool_3x3_s2_pad1", "avgpool_2x2_same", "global_avgpool",
     ];
 
