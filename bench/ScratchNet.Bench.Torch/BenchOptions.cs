@@ -6,10 +6,10 @@ namespace ScratchNet.Bench.Torch;
 public sealed record BenchOptions
 {
     /// <summary>The presets that have a TorchSharp twin (<see cref="TorchSharpModels"/>).</summary>
-    public static IReadOnlyList<string> KnownModels { get; } = ["seed-cnn", "mlp", "fashion-cnn"];
+    public static IReadOnlyList<string> KnownModels { get; } = ["seed-cnn", "mlp", "fashion-cnn", "fashion-resnet"];
 
     /// <summary>Models to train, by preset name.</summary>
-    public IReadOnlyList<string> Models { get; init; } = ["seed-cnn", "fashion-cnn"];
+    public IReadOnlyList<string> Models { get; init; } = ["seed-cnn", "fashion-cnn", "fashion-resnet"];
 
     /// <summary>Thread counts; each engine runs once per count, in its own process.</summary>
     public IReadOnlyList<int> Threads { get; init; } = [1, 2];
@@ -25,12 +25,23 @@ public sealed record BenchOptions
 
     /// <summary>
     /// A whole epoch for the small models; a third of one for fashion-cnn, whose epoch takes a minute or more per
-    /// engine and thread count (156 batches of 128 are still 20,000 images per timed run).
+    /// engine and thread count (156 batches of 128 are still 20,000 images per timed run); a tenth for
+    /// fashion-resnet, whose image costs over four times fashion-cnn's arithmetic (47 batches of 128, 6,016 images).
     /// </summary>
-    public static double DefaultEpochsFraction(string model) => model == "fashion-cnn" ? 1.0 / 3 : 1.0;
+    public static double DefaultEpochsFraction(string model) => model switch
+    {
+        "fashion-cnn" => 1.0 / 3,
+        "fashion-resnet" => 0.1,
+        _ => 1.0,
+    };
 
-    /// <summary>Steps for the allocation figure when <see cref="AllocSteps"/> is null: 200, or 40 for fashion-cnn.</summary>
-    public static int DefaultAllocSteps(string model) => model == "fashion-cnn" ? 40 : 200;
+    /// <summary>Steps for the allocation figure when <see cref="AllocSteps"/> is null: 200, 40 for fashion-cnn, 20 for fashion-resnet.</summary>
+    public static int DefaultAllocSteps(string model) => model switch
+    {
+        "fashion-cnn" => 40,
+        "fashion-resnet" => 20,
+        _ => 200,
+    };
 
     /// <summary>Timed runs per configuration; the table shows the best.</summary>
     public int Repeat { get; init; } = 3;
@@ -44,6 +55,9 @@ public sealed record BenchOptions
     /// <summary>Images per step; null: the preset's (60 for seed-cnn and mlp, 128 for fashion-cnn).</summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>Test images to evaluate on (the first N); null: all of them. A smoke run's evaluation then takes no time.</summary>
+    public int? TestImages { get; init; }
+
     /// <summary>Seed of weights (ScratchNet; TorchSharp's manual_seed) and of the batch order (both).</summary>
     public int Seed { get; init; } = 1;
 
@@ -56,21 +70,27 @@ public sealed record BenchOptions
     /// <summary>The usage text.</summary>
     public const string Usage = """
         Usage: ScratchNet.Bench.Torch [options]
-          --model NAMES           models, comma-separated: seed-cnn, mlp, fashion-cnn (default seed-cnn,fashion-cnn)
+          --model NAMES           models, comma-separated: seed-cnn, mlp, fashion-cnn, fashion-resnet
+                                  (default seed-cnn,fashion-cnn,fashion-resnet)
           --threads LIST          thread counts, comma-separated (default 1,2)
           --engines LIST          scratchnet, torchsharp (default both, in that order)
           --batches N             batches per timed run (default: one epoch at the preset's batch size,
-                                  1000 batches of 60, for seed-cnn and mlp; a third of one, 156 of 128, for fashion-cnn)
+                                  1000 batches of 60, for seed-cnn and mlp; a third of one, 156 of 128, for fashion-cnn;
+                                  a tenth, 47 of 128, for fashion-resnet)
           --epochs-fraction F     instead of --batches: this fraction of an epoch per timed run
           --repeat R              timed runs per configuration; the table shows the best (default 3)
           --warmup N              untimed steps before timing (default 50)
-          --alloc-steps N         steps for the bytes-per-step measurement (default 200, 40 for fashion-cnn; 0 skips)
+          --alloc-steps N         steps for the bytes-per-step measurement (default 200, 40 for fashion-cnn,
+                                  20 for fashion-resnet; 0 skips)
           --batch-size N          images per step (default: the preset's, 60 or 128 for fashion-cnn)
+          --test-images N         evaluate on the first N test images (default all 10,000)
           --seed N                seed of weights and batch order (default 1)
           --data DIR              IDX data folder (default: SCRATCHNET_DATA, then /usr/share/datasets/fashion-mnist)
 
         A full fashion-cnn epoch takes over a minute per engine and thread count; for a quick comparison:
           --model fashion-cnn --batches 100 --alloc-steps 20
+        To check that everything runs, in a minute or two (the figures mean nothing):
+          --batches 2 --repeat 1 --warmup 1 --alloc-steps 1 --batch-size 8 --test-images 64
         """;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the offending value.</summary>
@@ -94,6 +114,7 @@ public sealed record BenchOptions
                 "--warmup" => options with { Warmup = NonNegative(value, name) },
                 "--alloc-steps" => options with { AllocSteps = NonNegative(value, name) },
                 "--batch-size" => options with { BatchSize = Positive(value, name) },
+                "--test-images" => options with { TestImages = Positive(value, name) },
                 "--seed" => options with { Seed = NonNegative(value, name) },
                 "--data" => options with { Data = value },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
@@ -117,6 +138,7 @@ public sealed record BenchOptions
         if (Batches is int batches) args.AddRange(["--batches", Str(batches)]);
         else if (EpochsFraction is double fraction) args.AddRange(["--epochs-fraction", fraction.ToString("R", CultureInfo.InvariantCulture)]);
         if (BatchSize is int batchSize) args.AddRange(["--batch-size", Str(batchSize)]);
+        if (TestImages is int testImages) args.AddRange(["--test-images", Str(testImages)]);
         if (Data is not null) args.AddRange(["--data", Data]);
         return args;
     }

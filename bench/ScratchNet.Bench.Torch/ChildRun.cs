@@ -8,8 +8,8 @@ namespace ScratchNet.Bench.Torch;
 /// <summary>What one child process measured, sent to the parent as one JSON line after <see cref="ChildRun.ResultPrefix"/>.</summary>
 public sealed record ChildResult(
     string Engine, string Model, int Threads, int ReportedThreads, string Version,
-    int BatchSize, int BatchesPerRun, double[] ImagesPerSecond, double LastRunTrainLoss,
-    double TestLoss, double TestAccuracy, int TrainedImages,
+    long Parameters, int BatchSize, int BatchesPerRun, double[] ImagesPerSecond, double LastRunTrainLoss,
+    double TestLoss, double TestAccuracy, int TestImages, int TrainedImages,
     long WorkingSetAfterLoad, long PeakWorkingSet, double? AllocatedBytesPerStep, int AllocSteps);
 
 /// <summary>
@@ -45,6 +45,7 @@ public static class ChildRun
             ? CreateTorchSharp(preset, train, threads, options.Seed)
             : new ScratchNetSession(preset, train, threads, options.Seed);
         Log($"{engine} {model}, {threads} thread(s) (engine reports {session.ReportedThreads}); {session.Version}");
+        Log($"  parameters: {session.ParameterCount:N0}" + (engine == Engine.TorchSharp ? " (equal to ScratchNet's, checked)" : ""));
         if (session.ReportedThreads != threads)
             Log($"warning: asked for {threads} thread(s) but the engine reports {session.ReportedThreads}");
 
@@ -80,8 +81,9 @@ public static class ChildRun
 
         // In training-sized batches, so that evaluation never needs more memory than training and the peak working
         // set is training's: fashion-cnn's activations at 1000 images would double ScratchNet's peak.
+        if (options.TestImages is int testImages && testImages < test.Count) test = test.Take(testImages);
         var (testLoss, testAccuracy) = session.Evaluate(test, batchSize);
-        Log($"  after {trainedImages} training images: test loss {testLoss:F4}, accuracy {testAccuracy:F4}");
+        Log($"  after {trainedImages} training images: test loss {testLoss:F4}, accuracy {testAccuracy:F4} on {test.Count} test images");
 
         // Allocation per step once warm (after evaluation's inference passes, warm up again first).
         // Counts managed allocations on all threads; libtorch's native allocations are not included.
@@ -98,8 +100,8 @@ public static class ChildRun
 
         using var process = Process.GetCurrentProcess();
         process.Refresh();
-        var result = new ChildResult(engine, model, threads, session.ReportedThreads, session.Version, batchSize, batches, rates,
-            lastLoss, testLoss, testAccuracy, trainedImages, workingSetAfterLoad, process.PeakWorkingSet64, bytesPerStep, allocSteps);
+        var result = new ChildResult(engine, model, threads, session.ReportedThreads, session.Version, session.ParameterCount, batchSize, batches, rates,
+            lastLoss, testLoss, testAccuracy, test.Count, trainedImages, workingSetAfterLoad, process.PeakWorkingSet64, bytesPerStep, allocSteps);
         Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result));
         return 0;
     }

@@ -8,6 +8,9 @@ public interface IEngineSession : IDisposable
     /// <summary>Threads the engine reports it uses (for TorchSharp: <c>torch.get_num_threads()</c>).</summary>
     int ReportedThreads { get; }
 
+    /// <summary>Learnable values in the model (weights, biases, batch-norm γ and β; not the running statistics).</summary>
+    long ParameterCount { get; }
+
     /// <summary>The engine's version, for the table.</summary>
     string Version { get; }
 

@@ -22,8 +22,8 @@ public static class Report
                         $"(after {options.Warmup} warm-up batches); images/s is the best of {options.Repeat} runs. " +
                         "Both engines start from the same weights and see the same batches.");
         text.AppendLine();
-        text.AppendLine("| engine | model | threads | images/s (best) | all runs | ScratchNet / TorchSharp | peak working set | after data load | test accuracy | managed alloc / step |");
-        text.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("| engine | model | parameters | threads | images/s (best) | all runs | ScratchNet / TorchSharp | peak working set | after data load | test accuracy | managed alloc / step |");
+        text.AppendLine("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             var twin = results.FirstOrDefault(o => o.Model == r.Model && o.Threads == r.Threads && o.Engine != r.Engine);
@@ -31,14 +31,15 @@ public static class Report
             if (twin is not null && r.Engine == Engine.ScratchNet)
                 ratio = (r.ImagesPerSecond.Max() / twin.ImagesPerSecond.Max()).ToString("F2", CultureInfo.InvariantCulture) + "×";
             text.AppendLine(
-                $"| {r.Engine} | {r.Model} | {r.Threads}{(r.ReportedThreads != r.Threads ? $" (reports {r.ReportedThreads})" : "")} " +
+                $"| {r.Engine} | {r.Model} | {r.Parameters:N0} | {r.Threads}{(r.ReportedThreads != r.Threads ? $" (reports {r.ReportedThreads})" : "")} " +
                 $"| {r.ImagesPerSecond.Max():F0} | {string.Join(", ", r.ImagesPerSecond.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} " +
                 $"| {ratio} | {Mb(r.PeakWorkingSet)} | {Mb(r.WorkingSetAfterLoad)} | {r.TestAccuracy:F4} " +
                 $"| {(r.AllocatedBytesPerStep is double bytes ? bytes.ToString("F0", CultureInfo.InvariantCulture) + " B" : "-")} |");
         }
         text.AppendLine();
         text.AppendLine("Ratio > 1: ScratchNet trains faster. Working sets are whole-process peaks (VmHWM) and include the " +
-                        "standardised data set both hold (see 'after data load'). Test accuracy is on the 10,000 test images " +
+                        "standardised data set both hold (see 'after data load'). Test accuracy is on the " +
+                        string.Join(", ", results.Select(r => r.TestImages).Distinct().Select(n => n.ToString("N0", CultureInfo.InvariantCulture))) + " test images " +
                         "after warm-up and all timed runs" +
                         (results.Any(r => r.AllocSteps > 0)
                             ? "; managed allocation counts the .NET heap on all threads (not libtorch's native memory), over " +

@@ -20,6 +20,7 @@ public sealed class ScratchNetSession : IEngineSession
         _train = train;
         (_channels, _height, _width) = (train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3));
         _network = preset.CreateNetwork(seed: seed);
+        _network.Build([_channels, _height, _width]); // the weights the first step would draw, now, to count them
         _network.Threads = threads;
         _optimizer = CreateOptimizer(preset);
     }
@@ -37,6 +38,9 @@ public sealed class ScratchNetSession : IEngineSession
 
     /// <inheritdoc />
     public int ReportedThreads => _network.Threads;
+
+    /// <inheritdoc />
+    public long ParameterCount => _network.Parameters.Sum(p => (long)p.Value.Length);
 
     /// <inheritdoc />
     public string Version => typeof(NeuralNetwork).Assembly.GetName().Version?.ToString(3) ?? "?";

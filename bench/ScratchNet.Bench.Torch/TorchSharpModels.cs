@@ -34,6 +34,7 @@ public static class TorchSharpModels
                 ("relu", nn.ReLU()),
                 ("dense2", nn.Linear(128, classes))),
             "fashion-cnn" => FashionCnn(channels, height, width, classes),
+            "fashion-resnet" => FashionResNet(channels, height, width, classes),
             _ => throw new ArgumentException($"No TorchSharp twin for model '{preset.Name}'."),
         };
     }
@@ -72,5 +73,57 @@ public static class TorchSharpModels
         Add(nn.Dropout(0.5));
         Add(nn.Linear(128, classes));
         return nn.Sequential(layers);
+    }
+
+    /// <summary>
+    /// Conv2d 3×3 (1→32, no bias) → BatchNorm2d → ReLU; three stages of two basic blocks at 32, 64 and 128 channels
+    /// (<see cref="TorchSharpBasicBlock"/>: [Conv2d 3×3 → BatchNorm2d → ReLU → Conv2d 3×3 → BatchNorm2d] plus the
+    /// shortcut, then ReLU), the first block of the second and third stages with stride 2 and a shortcut of
+    /// Conv2d 1×1 stride 2 → BatchNorm2d; AdaptiveAvgPool2d(1) → Flatten → Linear(128 → 10). 696,042 parameters.
+    /// </summary>
+    private static Sequential FashionResNet(long channels, long height, long width, int classes)
+    {
+        var size = (Height: height, Width: width);
+        var layers = new List<(string, nn.Module<TorchTensor, TorchTensor>)>();
+        void Add(nn.Module<TorchTensor, TorchTensor> module) => layers.Add((layers.Count.ToString(CultureInfo.InvariantCulture), module));
+
+        foreach (var module in SameConv(channels, 32, 3, 1, ref size)) Add(module);
+        Add(nn.BatchNorm2d(32, eps: 1e-5, momentum: 0.1));
+        Add(nn.ReLU());
+        long inputs = 32;
+        foreach (var (filters, stride) in new (long, int)[] { (32, 1), (32, 1), (64, 2), (64, 1), (128, 2), (128, 1) })
+        {
+            var blockInput = size;
+            var body = new List<nn.Module<TorchTensor, TorchTensor>>([.. SameConv(inputs, filters, 3, stride, ref size)]);
+            body.AddRange([nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1), nn.ReLU(), .. SameConv(filters, filters, 3, 1, ref size)]);
+            body.Add(nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1));
+            Sequential? shortcut = stride == 1 && inputs == filters ? null
+                : nn.Sequential([.. SameConv(inputs, filters, 1, stride, ref blockInput), nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1)]);
+            Add(new TorchSharpBasicBlock(nn.Sequential(body), shortcut));
+            inputs = filters;
+        }
+        Add(nn.AdaptiveAvgPool2d(1));
+        Add(nn.Flatten());
+        Add(nn.Linear(inputs, classes));
+        return nn.Sequential(layers);
+    }
+
+    /// <summary>
+    /// A convolution without bias with ScratchNet's "same" padding for this size, kernel and stride
+    /// (<see cref="ScratchNet.Operations.Padding.Resolve"/>), updating <paramref name="size"/> to the output's.
+    /// PyTorch's Conv2d pads both sides alike, so an uneven padding (a 3×3 at stride 2 on an even size: 0 above and
+    /// left, 1 below and right) comes as an explicit ZeroPad2d before an unpadded Conv2d, and the windows sit on the
+    /// same pixels in both engines.
+    /// </summary>
+    private static IEnumerable<nn.Module<TorchTensor, TorchTensor>> SameConv(long inputs, long filters, int kernel, int stride,
+        ref (long Height, long Width) size)
+    {
+        var same = ScratchNet.Operations.Padding.Same;
+        var (top, bottom) = same.Resolve((int)size.Height, kernel, stride, vertical: true);
+        var (left, right) = same.Resolve((int)size.Width, kernel, stride, vertical: false);
+        size = ((size.Height + top + bottom - kernel) / stride + 1, (size.Width + left + right - kernel) / stride + 1);
+        if (top == bottom && left == right)
+            return [nn.Conv2d(inputs, filters, (kernel, kernel), stride: (stride, stride), padding: (top, left), bias: false)];
+        return [nn.ZeroPad2d((left, right, top, bottom)), nn.Conv2d(inputs, filters, kernel, stride: stride, padding: 0L, bias: false)];
     }
 }

@@ -50,6 +50,9 @@ public sealed class TorchSharpSession : IEngineSession
     public int ReportedThreads => torch.get_num_threads();
 
     /// <inheritdoc />
+    public long ParameterCount => _model.parameters().Sum(p => p.numel());
+
+    /// <inheritdoc />
     public string Version => $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, libtorch {torch.__version__}";
 
     /// <inheritdoc />
@@ -160,6 +163,10 @@ public sealed class TorchSharpSession : IEngineSession
     {
         NeuralNetwork reference = preset.CreateNetwork(seed: seed);
         reference.Build(sampleShape);
+        long expected = reference.Parameters.Sum(p => (long)p.Value.Length);
+        if (ParameterCount != expected)
+            throw new InvalidOperationException(
+                $"ScratchNet's {preset.Name} has {expected:N0} parameters but its TorchSharp twin has {ParameterCount:N0}: they are not the same model.");
         using var noGrad = torch.no_grad();
         Copy(preset, "parameters",
             reference.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList(),

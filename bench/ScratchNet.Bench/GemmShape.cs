@@ -52,6 +52,7 @@ public sealed class GemmOperands
     public void Run(ScratchNet.Kernels.ComputeContext? context)
     {
         var s = Shape;
+        // C[M,N] = op(A)[M,K]·op(B)[K,N]   (op: transposed when the shape says so; single- or multi-threaded)
         if (context is null)
             ScratchNet.Kernels.Gemm.Multiply(s.TransposeA, s.TransposeB, s.M, s.N, s.K, 1f, A, Lda, B, Ldb, 0f, C, s.N);
         else

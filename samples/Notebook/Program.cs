@@ -14,6 +14,7 @@ using ScratchNet.Losses;
 using ScratchNet.Operations;
 using ScratchNet.Operations.Activations;
 using ScratchNet.Optimizers;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 
 // ---------------------------------------------------------------------------------------------------------

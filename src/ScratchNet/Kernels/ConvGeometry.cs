@@ -27,31 +27,29 @@ public readonly record struct ConvGeometry(
     public int ImageLength => Channels * Height * Width;
 
     /// <summary>
-    /// This geometry, after checking that every size derived from it (padded input, output, image, and the
-    /// im2col matrix of patch length × output positions) fits an array; <paramref name="owner"/> names the layer
-    /// in the error. The properties above compute in int, so a huge padding or kernel would otherwise wrap.
+    /// Whether every size derived from this geometry (padded input, output, image, and the im2col matrix of patch
+    /// length × output positions) fits an array. The properties above compute in int, so a huge padding or kernel
+    /// would otherwise wrap. Operations turn a false into a shape error naming themselves (<c>CheckSizes</c>).
     /// </summary>
-    /// <exception cref="Operations.ShapeMismatchException">A size is too large.</exception>
-    public ConvGeometry CheckSizes(string owner)
+    public bool FitsInArrays
     {
-        try
+        get
         {
-            checked
+            try
             {
-                long paddedHeight = (long)Height + PadTop + PadBottom, paddedWidth = (long)Width + PadLeft + PadRight;
-                long outputs = Math.Max(0, (paddedHeight - KernelHeight) / StrideHeight + 1) * Math.Max(0, (paddedWidth - KernelWidth) / StrideWidth + 1);
-                long patch = (long)Channels * KernelHeight * KernelWidth;
-                if (paddedHeight <= int.MaxValue && paddedWidth <= int.MaxValue
-                    && (long)Channels * Height * Width <= Array.MaxLength && patch * outputs <= Array.MaxLength)
-                    return this;
+                checked
+                {
+                    long paddedHeight = (long)Height + PadTop + PadBottom, paddedWidth = (long)Width + PadLeft + PadRight;
+                    long outputs = Math.Max(0, (paddedHeight - KernelHeight) / StrideHeight + 1) * Math.Max(0, (paddedWidth - KernelWidth) / StrideWidth + 1);
+                    long patch = (long)Channels * KernelHeight * KernelWidth;
+                    return paddedHeight <= int.MaxValue && paddedWidth <= int.MaxValue
+                        && (long)Channels * Height * Width <= Array.MaxLength && patch * outputs <= Array.MaxLength;
+                }
+            }
+            catch (OverflowException)
+            {
+                return false; // beyond long: certainly too large
             }
         }
-        catch (OverflowException)
-        {
-            // Beyond long: certainly too large.
-        }
-        throw new Operations.ShapeMismatchException(
-            $"{owner}: a {KernelHeight}×{KernelWidth} window (stride {StrideHeight}×{StrideWidth}, padding {PadTop},{PadBottom},{PadLeft},{PadRight}) " +
-            $"over {Channels}×{Height}×{Width} gives sizes larger than an array can hold.");
     }
 }

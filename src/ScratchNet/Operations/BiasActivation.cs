@@ -58,10 +58,10 @@ public sealed class BiasActivation : ParamOperation
         return output;
     }
 
+    // The whole backward pass: ∂L/∂z serves both gradients, so it is computed once, with the per-plane sums of ∂L/∂b.
     /// <inheritdoc />
-    protected override void ComputeParameterGradient(Tensor outputGradient)
+    protected override Tensor? ComputeGradients(Tensor outputGradient)
     {
-        // ∂L/∂z serves both gradients; it is computed here, where the backward pass starts.
         int batch = outputGradient.Dim(0);
         Tensor dz = Tensor.Reuse(ref _gradient, outputGradient.Shape);
         if (_planeSums.Length < batch * Channels) _planeSums = new float[batch * Channels];
@@ -82,8 +82,6 @@ public sealed class BiasActivation : ParamOperation
         Span<float> db = Parameter.Gradient.Span;
         db.Clear();
         for (int n = 0; n < batch; n++) TensorPrimitives.Add(db, _planeSums.AsSpan(n * Channels, Channels), db);
+        return ComputesInputGradient ? dz : null;   // ∂L/∂x = ∂L/∂z
     }
-
-    /// <inheritdoc />
-    protected override Tensor ComputeInputGradient(Tensor outputGradient) => _gradient!;
 }

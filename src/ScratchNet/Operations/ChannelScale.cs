@@ -9,8 +9,6 @@ namespace ScratchNet.Operations;
 /// <remarks>Backward: ∂L/∂x = γ[c]·∂L/∂y, and ∂L/∂γ[c] = Σ ∂L/∂y·x over the batch and every position of channel c.</remarks>
 public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
 {
-    private Tensor? _inputGradient;
-
     private int Channels => Parameter.Value.Length;
 
     /// <inheritdoc />
@@ -24,18 +22,15 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
         return output;
     }
 
+    // The whole backward pass: both gradients in one pass over ∂L/∂y, plane by plane while it sits in cache:
+    // ∂L/∂γ[c] += ∂L/∂y·x and ∂L/∂x = γ[c]·∂L/∂y. Channels are split among threads and each sums over the batch in
+    // order, so any thread count gives the same bits.
     /// <inheritdoc />
-    protected override Tensor ComputeInputGradient(Tensor outputGradient) => _inputGradient!;
-
-    // Both gradients in one pass over ∂L/∂y, plane by plane while it sits in cache: ∂L/∂γ[c] += ∂L/∂y·x and
-    // ∂L/∂x = γ[c]·∂L/∂y. Channels are split among threads and each sums over the batch in order, so any thread
-    // count gives the same bits.
-    /// <inheritdoc />
-    protected override void ComputeParameterGradient(Tensor outputGradient)
+    protected override Tensor? ComputeGradients(Tensor outputGradient)
     {
         Parameter.Gradient.Span.Clear();
-        _inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;
-        Compute.For(Channels, outputGradient.Length, (Op: this, Dy: outputGradient, Dx: _inputGradient), static (in s, _, first, end) =>
+        Tensor? inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;
+        Compute.For(Channels, outputGradient.Length, (Op: this, Dy: outputGradient, Dx: inputGradient), static (in s, _, first, end) =>
         {
             ReadOnlySpan<float> dy = s.Dy.Span, x = s.Op.Input.Span, gamma = s.Op.Parameter.Value.Span;
             Span<float> dGamma = s.Op.Parameter.Gradient.Span, dx = s.Dx is null ? default : s.Dx.Span;
@@ -54,6 +49,7 @@ public sealed class ChannelScale(Parameter scale) : ParamOperation(scale)
                     if (s.Dx is not null) TensorPrimitives.Multiply(dy.Slice(offset, plane), gamma[c], dx.Slice(offset, plane));
                 }
         });
+        return inputGradient;
     }
 
     // Samples are split among threads; a dense input ([N, F], one value per channel) scales whole rows at once.

@@ -88,6 +88,7 @@ public sealed class Conv2DOperation : ParamOperation
                 for (int k = 0; k < groups; k++)   // group k: Z_k = W_k · im2col(x_k)
                 {
                     Im2Col.Expand(s.X.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength), g, columns);
+                    // Z[O,P] = W[O,CKK]·X[CKK,P]   (O, C: this group's channels; P = OH·OW; X = im2col(x_k))
                     Gemm.Multiply(false, false, outChannels, plane, g.PatchLength, 1f,
                         s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength, columns, plane,
                         0f, s.Z.Span.Slice((n * groups + k) * outputs, outputs), plane);
@@ -113,6 +114,7 @@ public sealed class Conv2DOperation : ParamOperation
                 for (int k = 0; k < groups; k++)   // ∂L/∂W_k += ∂L/∂Z_k · im2col(x_k)ᵀ
                 {
                     Im2Col.Expand(s.X.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength), g, columns);
+                    // dW[O,CKK] += dZ[O,P]·Xᵀ[P,CKK]   (beta 1: the worker's sum over its images)
                     Gemm.Multiply(false, true, outChannels, g.PatchLength, plane, 1f,
                         s.Dz.Span.Slice((n * groups + k) * outputs, outputs), plane,
                         columns, plane, 1f, gradient.Slice(k * weights, weights), g.PatchLength);
@@ -139,6 +141,7 @@ public sealed class Conv2DOperation : ParamOperation
             for (int n = start; n < end; n++)
                 for (int k = 0; k < groups; k++)   // ∂L/∂x_k = col2im(W_kᵀ · ∂L/∂Z_k)
                 {
+                    // dX[CKK,P] = Wᵀ[CKK,O]·dZ[O,P]   (folded back onto the image below)
                     Gemm.Multiply(true, false, g.PatchLength, plane, outChannels, 1f,
                         s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength,
                         s.Dz.Span.Slice((n * groups + k) * outputs, outputs), plane,

@@ -19,7 +19,7 @@ namespace ScratchNet.Operations;
 public sealed class FusedBatchNorm : Operation
 {
     private readonly Parameter[] _parameters;
-    private Tensor? _normalised, _inputGradient;
+    private Tensor? _normalised;
     private float[] _planes = [];
 
     /// <summary>Creates the operation.</summary>
@@ -83,25 +83,24 @@ public sealed class FusedBatchNorm : Operation
         return output;
     }
 
+    // The whole backward pass, channel by channel (see the remarks): dγ, dβ and, when wanted, dx from the same two trips.
     /// <inheritdoc />
-    protected override void ComputeParameterGradients(Tensor outputGradient)
+    protected override Tensor? ComputeGradients(Tensor outputGradient)
     {
         int plane = outputGradient.SampleLength / Channels;
         int workers = Compute.WorkersFor(Channels); // the most that Compute.For over the channels uses
         if (_planes.Length < workers * plane) _planes = new float[workers * plane];
         _parameters[0].Gradient.Span.Clear();
         _parameters[1].Gradient.Span.Clear();
-        _inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;
-        Compute.For(Channels, outputGradient.Length, (Op: this, Dy: outputGradient, Dx: _inputGradient), static (in s, worker, first, end) =>
+        Tensor? inputGradient = ComputesInputGradient ? InputGradientBuffer() : null;
+        Compute.For(Channels, outputGradient.Length, (Op: this, Dy: outputGradient, Dx: inputGradient), static (in s, worker, first, end) =>
         {
             int plane = s.Dy.SampleLength / s.Op.Channels;
             Span<float> dz = s.Op._planes.AsSpan(worker * plane, plane);
             for (int c = first; c < end; c++) s.Op.DifferentiateChannel(s.Dy, s.Dx, c, dz);
         });
+        return inputGradient;
     }
-
-    /// <inheritdoc />
-    protected override Tensor ComputeInputGradient(Tensor outputGradient) => _inputGradient!;
 
     // First trip: Σdz and Σdz·x̂, which give dβ, dγ and (times γ) the sums of g = γ·dz and g·x̂ that the
     // normalisation's gradient needs. Second trip: dx = (1/σ)·(g − mean(g) − x̂·mean(g·x̂)) in training, g/σ at inference.

@@ -9,7 +9,8 @@ namespace ScratchNet.Operations;
 /// <remarks>
 /// To add an operation, write <see cref="ComputeOutput"/> and <see cref="ComputeInputGradient"/>
 /// (plus the parameter gradient for a <see cref="ParamOperation"/>), then check them with
-/// <see cref="ScratchNet.Training.GradientChecker"/>. Shapes are checked here, so subclasses can trust them.
+/// <see cref="ScratchNet.Training.GradientChecker"/>. A fused operation, whose gradients share their work, writes
+/// its whole backward pass in <see cref="ComputeGradients"/> instead. Shapes are checked here, so subclasses can trust them.
 /// The tensor returned by <see cref="Forward"/> and <see cref="Backward"/> belongs to the operation
 /// and is overwritten by the next call: copy it if you need to keep it.
 /// </remarks>
@@ -68,9 +69,9 @@ public abstract class Operation
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         EnsureSameShape("output gradient", Output, outputGradient);
-        ComputeParameterGradients(outputGradient);
+        Tensor? inputGradient = ComputeGradients(outputGradient);
         if (!ComputesInputGradient) return null;
-        Tensor inputGradient = ComputeInputGradient(outputGradient);
+        if (inputGradient is null) throw new InvalidOperationException($"{Name}: the backward pass returned no input gradient.");
         EnsureSameShape("input gradient", Input, inputGradient);
         return inputGradient;
     }
@@ -78,8 +79,24 @@ public abstract class Operation
     /// <summary>The forward pass: the output for <paramref name="input"/> (<see cref="Training"/> says which mode).</summary>
     protected abstract Tensor ComputeOutput(Tensor input);
 
-    /// <summary>The backward pass: ∂L/∂input from ∂L/∂output, using the cached <see cref="Input"/> and <see cref="Output"/>.</summary>
-    protected abstract Tensor ComputeInputGradient(Tensor outputGradient);
+    /// <summary>
+    /// The whole backward pass: fills every parameter's gradient and returns ∂L/∂input (null when
+    /// <see cref="ComputesInputGradient"/> is off). By default <see cref="ComputeParameterGradients"/>, then
+    /// <see cref="ComputeInputGradient"/>. A fused operation, whose gradients share their work (one trip through
+    /// ∂L/∂output for both), overrides this one method and writes the pass here, so that it is read in one place.
+    /// </summary>
+    protected virtual Tensor? ComputeGradients(Tensor outputGradient)
+    {
+        ComputeParameterGradients(outputGradient);
+        return ComputesInputGradient ? ComputeInputGradient(outputGradient) : null;
+    }
+
+    /// <summary>
+    /// ∂L/∂input from ∂L/∂output, using the cached <see cref="Input"/> and <see cref="Output"/>. Every operation
+    /// writes this one, unless it overrides <see cref="ComputeGradients"/>.
+    /// </summary>
+    protected virtual Tensor ComputeInputGradient(Tensor outputGradient) =>
+        throw new NotSupportedException($"{Name} has no backward pass: override ComputeInputGradient, or ComputeGradients for a fused one.");
 
     /// <summary>Fills the parameter gradients; nothing for operations without parameters.</summary>
     protected virtual void ComputeParameterGradients(Tensor outputGradient)

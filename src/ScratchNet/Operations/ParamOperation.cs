@@ -24,6 +24,10 @@ public abstract class ParamOperation : Operation
     /// <inheritdoc />
     protected sealed override void ComputeParameterGradients(Tensor outputGradient) => ComputeParameterGradient(outputGradient);
 
-    /// <summary>Writes ∂L/∂parameter into <see cref="Parameter.Gradient"/> (overwriting, not accumulating).</summary>
-    protected abstract void ComputeParameterGradient(Tensor outputGradient);
+    /// <summary>
+    /// Writes ∂L/∂parameter into <see cref="Parameter.Gradient"/> (overwriting, not accumulating). Every parameter
+    /// operation writes this one, unless it overrides <see cref="Operation.ComputeGradients"/>.
+    /// </summary>
+    protected virtual void ComputeParameterGradient(Tensor outputGradient) =>
+        throw new NotSupportedException($"{Name} has no parameter gradient: override ComputeParameterGradient, or ComputeGradients for a fused operation.");
 }

@@ -22,6 +22,7 @@ public sealed class WeightMultiply(Parameter weight) : ParamOperation(weight)
                 $"{Name}: weight of shape {Parameter.Value.ShapeText} expects input [batch, {Inputs}], but got {input.ShapeText}.");
         int batch = input.Dim(0);
         Tensor output = OutputBuffer(batch, Outputs);
+        // Y[N,O] = X[N,I]·Wᵀ[I,O]
         Gemm.Multiply(Compute, false, true, batch, Outputs, Inputs, 1f,
             input.Span, Inputs, Parameter.Value.Span, Inputs, 0f, output.Span, Outputs);
         return output;
@@ -31,6 +32,7 @@ public sealed class WeightMultiply(Parameter weight) : ParamOperation(weight)
     protected override Tensor ComputeInputGradient(Tensor outputGradient)
     {
         Tensor inputGradient = InputGradientBuffer();
+        // dX[N,I] = dY[N,O]·W[O,I]
         Gemm.Multiply(Compute, false, false, Input.Dim(0), Inputs, Outputs, 1f,
             outputGradient.Span, Outputs, Parameter.Value.Span, Inputs, 0f, inputGradient.Span, Inputs);
         return inputGradient;
@@ -39,6 +41,7 @@ public sealed class WeightMultiply(Parameter weight) : ParamOperation(weight)
     /// <inheritdoc />
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
+        // dW[O,I] = dYᵀ[O,N]·X[N,I]
         Gemm.Multiply(Compute, true, false, Outputs, Inputs, Input.Dim(0), 1f,
             outputGradient.Span, Outputs, Input.Span, Inputs, 0f, Parameter.Gradient.Span, Inputs);
     }

@@ -195,13 +195,6 @@ public sealed class NeuralNetwork
         return loss;
     }
 
-    /// <summary>Saves the weights, architecture, normalisation and class names to one file (see <see cref="Serialization.ModelFile"/>).</summary>
-    public void Save(string path, IReadOnlyDictionary<string, string>? trainingSettings = null) =>
-        Serialization.ModelFile.Save(this, path, trainingSettings);
-
-    /// <summary>Loads a network saved by <see cref="Save"/>.</summary>
-    public static NeuralNetwork Load(string path) => Serialization.ModelFile.Load(path);
-
     /// <summary>The outputs for <paramref name="input"/> in inference mode, as a new tensor the caller owns.</summary>
     public Tensor Predict(Tensor input) => Forward(input, training: false).Clone();
 

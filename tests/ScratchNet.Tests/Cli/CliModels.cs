@@ -3,6 +3,7 @@ using ScratchNet.Layers;
 using ScratchNet.Losses;
 using ScratchNet.Models;
 using ScratchNet.Optimizers;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 using SkiaSharp;
 

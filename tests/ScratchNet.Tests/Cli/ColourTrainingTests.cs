@@ -4,6 +4,7 @@ using ScratchNet.Cli.Reporting;
 using ScratchNet.Data;
 using ScratchNet.Layers;
 using ScratchNet.Models;
+using ScratchNet.Serialization;
 using ScratchNet.Tests.Data;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.ColourPictures;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ScratchNet.Serialization;
 
 namespace ScratchNet.Tests.Cli;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScratchNet.Serialization;
 using ScratchNet.Tests.Data;
 using static ScratchNet.Tests.Cli.CliModels;
 using static ScratchNet.Tests.Cli.CommandLineTests;

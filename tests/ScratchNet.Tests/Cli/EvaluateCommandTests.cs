@@ -2,6 +2,7 @@ using System.Text.Json;
 using ScratchNet.Data;
 using ScratchNet.Layers;
 using ScratchNet.Losses;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;
 using static ScratchNet.Tests.Cli.CommandLineTests;

@@ -4,6 +4,7 @@ using ScratchNet.Layers;
 using ScratchNet.Losses;
 using ScratchNet.Operations.Activations;
 using ScratchNet.Optimizers;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;
 using static ScratchNet.Tests.Cli.CommandLineTests;

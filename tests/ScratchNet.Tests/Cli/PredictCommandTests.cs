@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScratchNet.Cli;
+using ScratchNet.Serialization;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;
 using static ScratchNet.Tests.Cli.CommandLineTests;

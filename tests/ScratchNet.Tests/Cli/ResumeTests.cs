@@ -65,11 +65,28 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(interrupted, "model.safetensors")));
     }
 
+    [Fact]
+    public async Task Sigterm_StopsLikeCtrlC_WithACheckpoint_AndResumingGivesTheSameModel()
+    {
+        string straight = Path.Combine(_folder, "straight"), terminated = Path.Combine(_folder, "terminated");
+        var (code, _, error) = CommandLineTests.Run([.. Settings, "--out", straight]);
+        Assert.True(code == 0, error);
+
+        var (exitCode, stderr) = await RunUntilCtrlC([.. Settings, "--out", terminated], Path.Combine(terminated, "checkpoint.safetensors"), signal: "TERM");
+        Assert.Equal(130, exitCode);
+        Assert.Contains("terminate signal: finishing the current batch", stderr);
+        Assert.Contains("checkpoint written", stderr);
+
+        var (resumeCode, _, resumeError) = CommandLineTests.Run("train", "--resume", terminated);
+        Assert.True(resumeCode == 0, resumeError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(terminated, "model.safetensors")));
+    }
+
     /// <summary>
     /// Starts `scratchnet ARGUMENTS` as a process, waits for <paramref name="checkpoint"/> (the end of epoch 1), lets it run
-    /// 300 ms into epoch 2 and sends SIGINT, as Ctrl-C does; returns the exit code and stderr.
+    /// 300 ms into epoch 2 and sends SIGINT, as Ctrl-C does (or the given <paramref name="signal"/>); returns the exit code and stderr.
     /// </summary>
-    internal static async Task<(int ExitCode, string Error)> RunUntilCtrlC(string[] arguments, string checkpoint)
+    internal static async Task<(int ExitCode, string Error)> RunUntilCtrlC(string[] arguments, string checkpoint, string signal = "INT")
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "ScratchNet.Cli.dll"), .. arguments])
@@ -80,7 +97,7 @@ public sealed class ResumeTests : IDisposable
         var clock = Stopwatch.StartNew();
         while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
         Thread.Sleep(300); // into epoch 2
-        using (var signal = Process.Start("kill", ["-INT", process.Id.ToString()])) signal.WaitForExit();
+        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString()])) kill.WaitForExit();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl-C");
         return (process.ExitCode, await errorText);
     }

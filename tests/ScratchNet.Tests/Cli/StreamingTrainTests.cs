@@ -1,3 +1,4 @@
+using ScratchNet.Serialization;
 using ScratchNet.Tests.Data;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;

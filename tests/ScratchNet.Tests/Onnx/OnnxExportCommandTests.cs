@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using ScratchNet.Onnx;
+using ScratchNet.Serialization;
 using ScratchNet.Tests.Cli;
 using ScratchNet.Training;
 using static ScratchNet.Tests.Cli.CliModels;
