@@ -20,7 +20,7 @@ internal static class CommandRunner
             return Fail(e.Message, ExitCodes.BadArguments);
         }
         catch (Exception e) when (e is TrainingDivergedException
-                                      or ShapeMismatchException or ModelFileException or Onnx.OnnxExportException or IOException or UnauthorizedAccessException)
+                                      or ShapeMismatchException or ModelFileException or Onnx.OnnxExportException or Onnx.OnnxImportException or IOException or UnauthorizedAccessException)
         {
             return Fail(e.Message, ExitCodes.Failure);
         }

@@ -24,6 +24,7 @@ internal static class ScratchNetCommand
             PredictCommand.Create(),
             SummaryCommand.Create(),
             ExportCommand.Create(),
+            ImportCommand.Create(),
             GradCheckCommand.Create(),
             DatasetsCommand.Create(),
         };

@@ -41,11 +41,13 @@ internal static class TrainCommand
     internal static int Run(TrainSettings s, TrainingOutput console, ResumePoint? resumed = null, TrainingData? source = null)
     {
         var files = new TrainRunFiles(s);
+        NeuralNetwork? initial = s.InitFrom is not null && resumed is null ? InitFromFile.Load(s.InitFrom) : null;   // before the data: a bad file fails at once
         TrainingData raw = TrainingData.Load(s, source);
-        // Statistics of the raw training images only, applied to every set and kept with the model.
-        Standardizer standardizer = raw.FitStandardizer(s.Threads);
+        // Statistics of the raw training images only, applied to every set and kept with the model; fine-tuning keeps the file's.
+        Standardizer standardizer = s.InitFrom is null ? raw.FitStandardizer(s.Threads) : InitFromFile.Normalization(resumed?.Network ?? initial!);
+        if (initial is not null) InitFromFile.CheckFits(initial, s.InitFrom!, raw.Train);
         TrainingData data = raw.Standardize(standardizer, s.Threads);
-        NeuralNetwork network = resumed?.Network ?? s.CreateNetwork(data.Train.ClassNames.Count);
+        NeuralNetwork network = resumed?.Network ?? initial ?? s.CreateNetwork(data.Train.ClassNames.Count);
         Prepare(network, s, standardizer, data.Train);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is not null) optimizer.LoadState(resumed.OptimizerState, network.Parameters);
@@ -85,7 +87,8 @@ internal static class TrainCommand
     {
         console.Info("data", data.Describe());
         foreach (string note in data.Notes()) console.Info("data", note);
-        console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, init {s.Init.ToString().ToLowerInvariant()}, seed {s.Seed}");
+        string start = s.InitFrom is null ? $"init {s.Init.ToString().ToLowerInvariant()}" : $"weights and normalisation from {s.InitFrom}";
+        console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, {start}, seed {s.Seed}");
         string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
         string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";
         string scheduleText = s.Schedule == "constant" ? "" : $", {s.Schedule} schedule to {s.FinalLearningRate:G3}";

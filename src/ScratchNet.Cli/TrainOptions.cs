@@ -15,6 +15,7 @@ internal sealed class TrainOptions
 
     private readonly Option<string?> _model = CommonOptions.Model(defaultPreset: ModelPreset.SeedCnn);
     private readonly Option<string?> _spec = CommonOptions.Spec();
+    private readonly Option<string?> _initFrom = new("--init-from") { Description = "Fine-tune: start from this model file's layers, weights and normalisation (e.g. one from scratchnet import) with this run's settings" };
     private readonly Option<int?> _epochs = new Option<int?>("--epochs") { Description = "Passes over the training set (default: the preset's)" }.Positive();
     private readonly Option<int?> _batchSize = new Option<int?>("--batch-size") { Description = $"Images per gradient step, at most {MaxBatchSize} (default: the preset's)" }.Positive().AtMost(MaxBatchSize);
 
@@ -51,7 +52,7 @@ internal sealed class TrainOptions
     /// <summary>Every option, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
     [
-        _model, _spec, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
+        _model, _spec, _initFrom, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
         _validation, _patience, _augment, _evalEvery, _threads, _memoryBudget, _metrics, _out, _resume, _quiet,
     ];
 
@@ -72,17 +73,20 @@ internal sealed class TrainOptions
     /// <summary>The settings of a new run: what was given, the rest from the preset (or, for a specification, <see cref="SpecDefaults"/>).</summary>
     public TrainSettings Settings(ParseResult result)
     {
-        string? specPath = result.GetValue(_spec);
+        string? specPath = result.GetValue(_spec), initFrom = result.GetValue(_initFrom);
         if (specPath is not null && result.GetResult(_model) is { Implicit: false })
             throw new UsageException("give either --model or --spec, not both.");
+        if (initFrom is not null && (specPath is not null || result.GetResult(_model) is { Implicit: false }))
+            throw new UsageException("--init-from brings its own layers; leave out --model and --spec.");
         if (result.GetValue(_patience) is not null && result.GetValue(_validation) is null)
             throw new UsageException("--patience selects the best epoch on a validation set: add --validation N (e.g. --validation 5000), so the test set stays unseen.");
-        ModelPreset? preset = specPath is null ? ModelPreset.Find(result.GetValue(_model)!) : null;
+        ModelPreset? preset = specPath is null && initFrom is null ? ModelPreset.Find(result.GetValue(_model)!) : null;
         ModelPreset defaults = preset ?? SpecDefaults;
         float rate = result.GetValue(_lr) ?? defaults.LearningRate;
         return new TrainSettings
         {
-            ModelName = preset?.Name ?? Path.GetFileNameWithoutExtension(specPath!),
+            ModelName = preset?.Name ?? Path.GetFileNameWithoutExtension(specPath ?? initFrom!),
+            InitFrom = initFrom,
             Preset = preset,
             SpecPath = specPath,
             Epochs = result.GetValue(_epochs) ?? defaults.Epochs,

@@ -58,6 +58,7 @@ internal static class TrainSettingFields
                 : long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out long bytes) && bytes > 0 ? s with { MemoryBudget = bytes } : null,
             Optional: true),
         new("spec", "a file, or empty", s => s.SpecPath ?? "", (s, v) => s with { SpecPath = v.Length > 0 ? v : null }),
+        new("init_from", "a file, or empty", s => s.InitFrom ?? "", (s, v) => s with { InitFrom = v.Length > 0 ? v : null }, Optional: true),
     ];
 
     /// <summary>The settings as text, one entry per field.</summary>
@@ -82,7 +83,7 @@ internal static class TrainSettingFields
             }
             settings = field.Read(settings, text) ?? throw Problem(file, $"its training setting '{field.Name}' is '{text}', not {field.Expected}");
         }
-        if (settings.SpecPath is not null) return settings;
+        if (settings.SpecPath is not null || settings.InitFrom is not null) return settings;
         try
         {
             return settings with { Preset = ModelPreset.Find(settings.ModelName) };

@@ -20,6 +20,9 @@ internal sealed record TrainSettings
     /// <summary>The specification file trained instead of a preset.</summary>
     public string? SpecPath { get; init; }
 
+    /// <summary>The model file fine-tuning starts from (<c>--init-from</c>), instead of a preset or specification.</summary>
+    public string? InitFrom { get; init; }
+
     public int Epochs { get; init; }
     public int BatchSize { get; init; }
     public string Optimizer { get; init; } = "";

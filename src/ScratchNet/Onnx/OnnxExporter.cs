@@ -76,6 +76,9 @@ public static class OnnxExporter
         var model = new OnnxModel(graph);
         model.Metadata.Add(new(InputKey, normalized ? "raw pixels 0-255" : "standardised"));
         if (network.ClassNames is { Count: > 0 } names) model.Metadata.Add(new(ClassNamesKey, JsonSerializer.Serialize(names)));
+        // What ONNX does not keep (dropout, block nesting, padding names), for OnnxImporter; runtimes ignore it.
+        try { model.Metadata.Add(new(OnnxImporter.ArchitectureKey, ModelSpec.Describe(network.Layers, network.Loss))); }
+        catch (NotSupportedException) { }   // a layer or loss with no specification: the graph alone is exported
         return model;
     }
 }

@@ -20,6 +20,9 @@ internal sealed class OnnxModel(OnnxGraph graph)
     /// <summary>Key-value metadata, such as the class names.</summary>
     public List<KeyValuePair<string, string>> Metadata { get; } = [];
 
+    /// <summary>The default domain's operator set a read model declares (0 when it declares none).</summary>
+    public long ReadOpset { get; private init; }
+
     /// <summary>Writes the model to <paramref name="stream"/>.</summary>
     public void WriteTo(Stream stream)
     {
@@ -40,5 +43,42 @@ internal sealed class OnnxModel(OnnxGraph graph)
                 ProtoFields.WriteString(entry, 2, value);
             });
         output.Flush();
+    }
+
+    /// <summary>Reads a ModelProto from <paramref name="bytes"/>; anything malformed is an <see cref="OnnxImportException"/>.</summary>
+    public static OnnxModel Read(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new ProtoReader(bytes, "model");
+        OnnxGraph? graph = null;
+        long opset = 0;
+        var metadata = new List<KeyValuePair<string, string>>();
+        while (reader.Next())
+            switch (reader.Field)
+            {
+                case 7: graph = OnnxGraph.Read(reader.Message("graph")); break;
+                case 8:
+                {
+                    string domain = "";
+                    long version = 0;
+                    for (var entry = reader.Message("opset_import"); entry.Next();)
+                        if (entry.Field == 1) domain = entry.String;
+                        else if (entry.Field == 2) version = entry.Int64;
+                    if (domain is "" or "ai.onnx") opset = version;
+                    break;
+                }
+                case 14:
+                {
+                    string key = "", value = "";
+                    for (var entry = reader.Message("metadata_props"); entry.Next();)
+                        if (entry.Field == 1) key = entry.String;
+                        else if (entry.Field == 2) value = entry.String;
+                    metadata.Add(new(key, value));
+                    break;
+                }
+            }
+        if (graph is null) throw new OnnxImportException("the file is not an ONNX model: it has no graph (a ModelProto keeps it in field 7).");
+        var model = new OnnxModel(graph) { ReadOpset = opset };
+        model.Metadata.AddRange(metadata);
+        return model;
     }
 }

@@ -19,7 +19,7 @@ public sealed class CommandNameAndOptionsTests
     }
 
     [Theory]
-    [InlineData("trian", "unknown command or option 'trian'; the commands are train, evaluate, predict, summary, export, gradcheck, datasets.")]
+    [InlineData("trian", "unknown command or option 'trian'; the commands are train, evaluate, predict, summary, export, import, gradcheck, datasets.")]
     [InlineData(null, "give a command: train, evaluate")]
     public void UnknownOrMissingCommand_SaysWhichCommandsThereAre(string? command, string expected)
     {

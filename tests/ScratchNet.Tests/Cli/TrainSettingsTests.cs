@@ -58,6 +58,16 @@ public sealed class TrainSettingsTests
     }
 
     [Fact]
+    public void Read_FineTuningRun_KeepsItsStartingFileAndHasNoPreset()
+    {
+        TrainSettings tuning = Everything with { ModelName = "imported", Preset = null, InitFrom = "imported.safetensors" };
+
+        TrainSettings read = TrainSettings.FromDescription(tuning.Describe(), "c.safetensors", "run", "m.json");
+
+        Assert.Equal(tuning, read);
+    }
+
+    [Fact]
     public void Read_CheckpointWrittenBeforeTheDataOptions_KeepsTheirDefaults()
     {
         var description = Everything.Describe().ToDictionary();

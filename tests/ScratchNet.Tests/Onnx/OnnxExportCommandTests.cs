@@ -65,18 +65,12 @@ public class OnnxExportCommandTests
             float[] expected = network.Predict(standardised).Span.ToArray();
             for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(onnxLogits[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i])));
             for (int row = 0; row < batch; row++)
-                if (ArgMax(onnxLogits.AsSpan(row * 10, 10)) != ArgMax(expected.AsSpan(row * 10, 10))) disagreements++;
+                if (OnnxRuntimeRunner.ArgMax(onnxLogits.AsSpan(row * 10, 10)) != OnnxRuntimeRunner.ArgMax(expected.AsSpan(row * 10, 10))) disagreements++;
         }
         Assert.True(worst <= 1e-4, $"largest logit difference {worst:G3}");
         Assert.Equal(0, disagreements);
     }
 
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
-    }
 
     [Fact]
     public void ProbabilitiesWithoutNormalizationTakesStandardisedInput()

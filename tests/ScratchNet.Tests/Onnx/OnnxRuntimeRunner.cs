@@ -103,6 +103,14 @@ internal static class OnnxRuntimeRunner
         return result;
     }
 
+    /// <summary>The index of the largest value (the first of equals).</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
     /// <summary>A standardiser with a different mean and std per channel.</summary>
     public static Standardizer Standardizer(int channels) =>
         new(Enumerable.Range(0, channels).Select(c => 70f + 20f * c).ToArray(), Enumerable.Range(0, channels).Select(c => 80f + 10f * c).ToArray());
