@@ -1,6 +1,7 @@
 using System.Reflection;
 using ScratchNet.Tests.Cli;
 using ScratchNet.Tests.Data;
+using ScratchNet.Tests.Onnx;
 using ScratchNet.Tests.Packaging;
 using ScratchNet.Tests.Training;
 
@@ -20,7 +21,7 @@ public class SlowCategoryTests
     public static readonly TheoryData<Type> SlowClasses =
     [
         typeof(DocsExampleTests), typeof(ReadmeExampleTests), typeof(PackageTests), typeof(CompositeCommandTests), typeof(ResumeTests),
-        typeof(FashionMnistTests), typeof(FashionMnistLayoutsTests), typeof(SeedCnnRealDataTests),
+        typeof(FashionMnistTests), typeof(FashionMnistLayoutsTests), typeof(SeedCnnRealDataTests), typeof(TrainedFashionCnnOnnxTests),
     ];
 
     [Theory]
