@@ -49,7 +49,8 @@ internal static class CommonOptions
         new Option<int>("--threads")
         {
             Description = $"Threads for the kernels, 1 to {ComputeContext.MaxThreads} (same seed and threads: same results, bit for bit; default: the cores)",
-            DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, ComputeContext.MaxThreads),
+            // Under mpirun the processes started on one machine share its cores.
+            DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount / (Mpi.MpiLaunch.LocalSize() ?? 1), 1, ComputeContext.MaxThreads),
         }.Positive().AtMost(ComputeContext.MaxThreads);
 
     /// <summary>

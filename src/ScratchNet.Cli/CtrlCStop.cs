@@ -13,11 +13,15 @@ internal sealed class CtrlCStop : IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private readonly PosixSignalRegistration? _terminate;
 
-    public CtrlCStop()
+    /// <param name="stopOnTerminate">
+    /// False in a run started by mpirun: there SIGTERM means mpirun is ending the job (a process died, or Ctrl-C on
+    /// mpirun), the other processes cannot finish the batch with this one, and <see cref="WorkerProcesses"/> reports it.
+    /// </param>
+    public CtrlCStop(bool stopOnTerminate = true)
     {
         Console.CancelKeyPress += OnCancel;
         // Windows has no SIGTERM to register; there Ctrl-C and Ctrl-Break arrive through CancelKeyPress.
-        if (!OperatingSystem.IsWindows())
+        if (stopOnTerminate && !OperatingSystem.IsWindows())
             _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = Request("terminate signal"));
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ScratchNet.Data;
+using ScratchNet.Distributed;
 using ScratchNet.Optimizers;
 using ScratchNet.Serialization;
 using ScratchNet.Training;
@@ -14,16 +15,21 @@ internal static class TrainCommand
         var options = new TrainOptions();
         var command = new Command("train", "Train a model on Fashion-MNIST, or on your own images.\n\n" + DataOptions.Layouts + "\n\nExamples:\n  scratchnet train --model seed-cnn\n  scratchnet train --model seed-cnn --epochs 1 --metrics m.json\n  scratchnet train --model seed-cnn --lr 0.1 --init standard   (the notebook's settings)\n  scratchnet train --model fashion-cnn --validation 5000 --out runs/fashion\n  scratchnet train --model fashion-cnn --augment --epochs 50\n  scratchnet train --spec my-model.json --optimizer adam --lr 0.001\n  scratchnet train --data photos/ --image-size 64,64 --model fashion-cnn\n  scratchnet train --data train.csv --test-data test.csv\n  scratchnet train --data cifar-10-batches-bin --model fashion-cnn\n  scratchnet train --data huge-folder/ --memory-budget 2G   (read while training)\n  scratchnet train --spec samples/specs/residual.json");
         foreach (Option option in options.All) command.Add(option);
-        command.SetAction(result => options.Resume(result) is ({ } folder, var metrics)
-            ? Resume(folder, metrics, options.Output(result))
-            : Run(options.Settings(result), options.Output(result)));
+        // Under mpirun every process runs this; rank 0 alone prints and writes files.
+        command.SetAction(result => TrainWorkers.Run(workers =>
+        {
+            TrainingOutput console = workers.Rank == 0 ? options.Output(result) : TrainingOutput.Silent;
+            return options.Resume(result) is ({ } folder, var metrics)
+                ? Resume(folder, metrics, console, workers)
+                : Run(options.Settings(result), console, workers: workers);
+        }));
         return command;
     }
 
     /// <summary>Where an interrupted run stands: its network, its optimizer's state and the trainer's state.</summary>
     internal sealed record ResumePoint(NeuralNetwork Network, IReadOnlyDictionary<string, float[]> OptimizerState, TrainingState State);
 
-    private static int Resume(string folder, string? metrics, TrainingOutput console)
+    private static int Resume(string folder, string? metrics, TrainingOutput console, IWorkerGroup workers)
     {
         string path = Path.Combine(folder, TrainRunFiles.CheckpointFileName);
         if (!File.Exists(path))
@@ -31,15 +37,18 @@ internal static class TrainCommand
         var (network, optimizerState, state, description) = Checkpoint.Load(path);
         TrainSettings settings = TrainSettings.FromDescription(description, path, folder, metrics);
         console.Info("resume", $"{Path.GetFullPath(path)}: {state.CompletedEpochs} of {settings.Epochs} epochs done");
-        return Run(settings, console, new ResumePoint(network, optimizerState, state));
+        return Run(settings, console, new ResumePoint(network, optimizerState, state), workers: workers);
     }
 
     /// <summary>
     /// Trains as <paramref name="s"/> says, from scratch or from <paramref name="resumed"/>, on the data <c>--data</c> names
-    /// or on <paramref name="source"/> (raw sets already in memory).
+    /// or on <paramref name="source"/> (raw sets already in memory), alone or as one of <paramref name="workers"/>.
     /// </summary>
-    internal static int Run(TrainSettings s, TrainingOutput console, ResumePoint? resumed = null, TrainingData? source = null)
+    internal static int Run(TrainSettings s, TrainingOutput console, ResumePoint? resumed = null, TrainingData? source = null,
+        IWorkerGroup? workers = null)
     {
+        workers ??= SingleWorker.Instance;
+        if (workers.Rank != 0) s = s with { Metrics = null, Out = null }; // rank 0 alone writes files
         var files = new TrainRunFiles(s);
         NeuralNetwork? initial = s.InitFrom is not null && resumed is null ? InitFromFile.Load(s.InitFrom) : null;   // before the data: a bad file fails at once
         TrainingData raw = TrainingData.Load(s, source);
@@ -51,11 +60,14 @@ internal static class TrainCommand
         Prepare(network, s, standardizer, data.Train);
         Optimizer optimizer = OptimizerCatalog.Create(s.Optimizer, s.LearningRate, s.Momentum, s.WeightDecay);
         if (resumed is not null) optimizer.LoadState(resumed.OptimizerState, network.Parameters);
+        if (workers.Size > 1) WorkerAgreement.Require(workers, WorkerAgreement.Describe(s, data, network, resumed?.State));
         var trainer = new Trainer(network, optimizer);
         Announce(console, s, data, network);
+        if (workers.Size > 1) console.Info("workers", $"{workers.Size} processes (MPI), each training its share of every batch of {s.BatchSize}");
         files.CheckpointEveryEpoch(trainer, network, optimizer);
 
-        var (history, complete) = Fit(trainer, s, data, console, resumed?.State);
+        var (history, complete) = Fit(trainer, s, data, console, resumed?.State, workers);
+        if (workers.Rank != 0) return complete ? ExitCodes.Success : ExitCodes.Interrupted; // rank 0 reports
 
         double? testAccuracy = complete ? TestAccuracy(network, data, history, console) : null;
         var metrics = new MetricsFile(s.ModelName, network.ParameterCount, history.Select(MetricsFile.Epoch.From).ToArray(), testAccuracy);
@@ -98,7 +110,7 @@ internal static class TrainCommand
 
     // Trains until the last epoch, early stopping or Ctrl-C; Complete is false after Ctrl-C.
     private static (IReadOnlyList<EpochResult> History, bool Complete) Fit(
-        Trainer trainer, TrainSettings s, TrainingData data, TrainingOutput console, TrainingState? resumedState)
+        Trainer trainer, TrainSettings s, TrainingData data, TrainingOutput console, TrainingState? resumedState, IWorkerGroup workers)
     {
         int batchesPerEpoch = (data.Train.Count + s.BatchSize - 1) / s.BatchSize;
         var options = new TrainingOptions
@@ -108,11 +120,14 @@ internal static class TrainCommand
             Augmentation = s.Augment ? Augmentation.Standard : null,
             Patience = s.Patience,
             RestoreBestWeights = data.Validation is not null,
+            Workers = workers,
         };
-        using var stop = new CtrlCStop();
+        using var stop = new CtrlCStop(stopOnTerminate: workers.Size == 1);
         IReadOnlyList<EpochResult> history = console.Run(trainer, s.Epochs,
             () => trainer.Fit(data.Train, data.Validation ?? data.Test, options, stop.Token, resumedState));
-        return (history, !stop.Requested);
+        // Under mpirun another process may have been the one asked to stop: then this one stopped with it, unfinished.
+        bool finished = trainer.State is { } state && (state.CompletedEpochs >= s.Epochs || state.StoppedEarly);
+        return (history, !stop.Requested && finished);
     }
 
     // Without a validation set the last evaluation was on the test set; with one, the test set is touched once,

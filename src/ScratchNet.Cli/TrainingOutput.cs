@@ -14,6 +14,9 @@ internal abstract class TrainingOutput
         : Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new PlainOutput()
         : new LiveOutput();
 
+    /// <summary>Shows nothing at all: the output of the workers other than rank 0 in a run started by mpirun.</summary>
+    public static TrainingOutput Silent { get; } = new SilentOutput();
+
     /// <summary>One line of set-up information ("data", "model", …).</summary>
     public virtual void Info(string label, string text) => Console.WriteLine($"{label,-8} {TerminalText.Clean(text)}");
 
@@ -45,6 +48,19 @@ internal abstract class TrainingOutput
                 trainer.EpochCompleted -= Print;
             }
         }
+    }
+
+    private sealed class SilentOutput : TrainingOutput
+    {
+        public override void Info(string label, string text)
+        {
+        }
+
+        public override void Result(string text)
+        {
+        }
+
+        public override IReadOnlyList<EpochResult> Run(Trainer trainer, int epochs, Func<IReadOnlyList<EpochResult>> fit) => fit();
     }
 
     private sealed class QuietOutput : TrainingOutput

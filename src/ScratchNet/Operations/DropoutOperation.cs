@@ -12,7 +12,7 @@ namespace ScratchNet.Operations;
 /// The mask is drawn from a <see cref="Random"/> owned by the operation and seeded at construction, so the same seed
 /// and the same sequence of calls give the same masks.
 /// </remarks>
-public sealed class DropoutOperation : Operation, IStochastic
+public sealed class DropoutOperation : Operation, IStochastic, IBatchSliced
 {
     private Random _random;
     private Tensor? _mask;
@@ -28,6 +28,9 @@ public sealed class DropoutOperation : Operation, IStochastic
 
     /// <summary>The probability of dropping an element.</summary>
     public float Rate { get; }
+
+    /// <inheritdoc />
+    public int FirstRow { get; set; }
 
     /// <inheritdoc />
     public void Reseed(int seed) => _random = new Random(seed);
@@ -61,13 +64,14 @@ public sealed class DropoutOperation : Operation, IStochastic
         Tensor output = OutputBuffer(input.Shape);
         ulong seed = reuse ? 0 : (ulong)_random.NextInt64();
         int blocks = (input.Length + Block - 1) / Block;
-        Compute.For(blocks, input.Length, (Op: this, X: input, Mask: mask, Y: output, Seed: seed, Draw: !reuse), static (in s, _, first, end) =>
+        long offset = (long)FirstRow * input.SampleLength; // where this batch's first element sits in the global batch
+        Compute.For(blocks, input.Length, (Op: this, X: input, Mask: mask, Y: output, Seed: seed, Draw: !reuse, Offset: offset), static (in s, _, first, end) =>
         {
             for (int block = first; block < end; block++)
             {
                 int start = block * Block, length = Math.Min(Block, s.X.Length - start);
                 Span<float> m = s.Mask.Span.Slice(start, length);
-                if (s.Draw) s.Op.DrawMask(m, s.Seed, start);
+                if (s.Draw) s.Op.DrawMask(m, s.Seed, s.Offset + start);
                 TensorPrimitives.Multiply(s.X.Span.Slice(start, length), m, s.Y.Span.Slice(start, length));
             }
         });
@@ -92,10 +96,21 @@ public sealed class DropoutOperation : Operation, IStochastic
     private const int Block = 8192;
 
     // The mask values at [start, start + mask.Length) of one stream seeded with seed: the same bits however it is split.
-    private void DrawMask(Span<float> mask, ulong seed, int start)
+    // Each 64-bit draw gives two values, so an odd start takes the second half of its draw.
+    private void DrawMask(Span<float> mask, ulong seed, long start)
     {
         var generator = Kernels.SplitMix64.At(seed, start / 2);
-        generator.NextSingles(mask);
+        if (start % 2 == 1 && mask.Length > 0)
+        {
+            Span<float> pair = stackalloc float[2];
+            generator.NextSingles(pair);
+            mask[0] = pair[1];
+            generator.NextSingles(mask[1..]);
+        }
+        else
+        {
+            generator.NextSingles(mask);
+        }
         // u is uniform in [0, 1): P(u ≥ rate) = 1 − rate.
         float keep = 1f / (1f - Rate);
         var (keepVector, rateVector) = (new Vector<float>(keep), new Vector<float>(Rate));

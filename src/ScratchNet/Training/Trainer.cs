@@ -75,6 +75,8 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
         int batchCount = (int)(((long)train.Count + options.BatchSize - 1) / options.BatchSize); // long: a batch size near int.MaxValue
         float[] scratch = new float[sampleShape.Aggregate(1, (a, b) => a * b)];
         bool selecting = options.RestoreBestWeights || options.Patience is not null;
+        DataParallelStep? parallel = options.Workers.Size > 1 ? new DataParallelStep(Network, options.Workers) : null;
+        bool stopAgreed = false; // data-parallel: a worker was asked to stop, and all stop before the same batch
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs && !state.StoppedEarly; epoch++)
         {
@@ -90,21 +92,31 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             using IBatchPass batches = train.BeginPass(order, options.BatchSize, first);
             for (int b = first; b < batchCount; b++)
             {
-                if (cancellation.IsCancellationRequested)
+                if (parallel is null ? cancellation.IsCancellationRequested : stopAgreed)
                 {
                     state.BatchesDone = b;
                     state.Partial = (lossSum, correct, images, previousSeconds + clock.Elapsed.TotalSeconds);
                     return state.History; // the weights stay as they are, ready for a checkpoint
                 }
                 var (x, y) = batches.Next();
-                options.Augmentation?.Apply(x, random, scratch);
-                ApplySchedule(options.Schedule, epoch, b, batchCount, options.Epochs);
-                float loss = Network.TrainBatch(x, y);
+                float loss;
+                if (parallel is null)
+                {
+                    options.Augmentation?.Apply(x, random, scratch);
+                    ApplySchedule(options.Schedule, epoch, b, batchCount, options.Epochs);
+                    loss = Network.TrainBatch(x, y);
+                    correct += CountCorrect(Network.LastOutput!, y);
+                }
+                else
+                {
+                    ApplySchedule(options.Schedule, epoch, b, batchCount, options.Epochs);
+                    (loss, int batchCorrect, stopAgreed) = parallel.Run(x, y, options.Augmentation, random, scratch, cancellation.IsCancellationRequested);
+                    correct += batchCorrect;
+                }
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(epoch, b + 1, $"the loss became {loss}", Optimizer.LearningRate);
                 if (Network.FirstNonFiniteGradient() is { } bad)
                     throw new TrainingDivergedException(epoch, b + 1, $"the gradient of {bad} holds NaN or infinite values", Optimizer.LearningRate);
-                correct += CountCorrect(Network.LastOutput!, y);
                 Optimizer.Step(Network.Parameters);
                 lossSum += loss;
                 images += x.Dim(0);
@@ -113,6 +125,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
             state.BatchesDone = 0;
             state.Partial = default;
             double seconds = previousSeconds + clock.Elapsed.TotalSeconds;
+            parallel?.AverageBuffers(); // workers' running statistics differ (each normalised its own rows); evaluate and save their mean
             Evaluation? evaluation = epoch % options.EvalEvery == 0 || epoch == options.Epochs
                 ? Evaluation.Run(Network, validation, options.EvaluationBatchSize)
                 : null;
@@ -141,7 +154,7 @@ public sealed class Trainer(NeuralNetwork network, Optimizer optimizer)
     }
 
     // Rows whose largest output is the target's class (for one-hot or soft targets: the target's largest entry).
-    private static int CountCorrect(Tensor outputs, Tensor targets)
+    internal static int CountCorrect(Tensor outputs, Tensor targets)
     {
         int classes = outputs.SampleLength, correct = 0;
         for (int n = 0; n < outputs.Dim(0); n++)

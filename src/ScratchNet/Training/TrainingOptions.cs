@@ -1,3 +1,4 @@
+using ScratchNet.Distributed;
 using ScratchNet.Optimizers.Schedules;
 
 namespace ScratchNet.Training;
@@ -37,6 +38,13 @@ public sealed record TrainingOptions
 
     /// <summary>After training, put back the weights of the evaluation with the best validation accuracy.</summary>
     public bool RestoreBestWeights { get; init; }
+
+    /// <summary>
+    /// The processes training this model together (data parallelism), or <see cref="SingleWorker"/> to train alone.
+    /// With more than one, each trains its share of every batch and the gradients are summed over the group, so the
+    /// batch size, data order and optimizer steps are those of one process.
+    /// </summary>
+    public IWorkerGroup Workers { get; init; } = SingleWorker.Instance;
 
     internal void Validate()
     {
