@@ -1,6 +1,7 @@
 using System.Reflection;
 using ScratchNet.Tests.Cli;
 using ScratchNet.Tests.Data;
+using ScratchNet.Tests.Distributed;
 using ScratchNet.Tests.Onnx;
 using ScratchNet.Tests.Packaging;
 using ScratchNet.Tests.Training;
@@ -17,11 +18,12 @@ public class SlowCategoryTests
 {
     private const string Category = "Category", Slow = "Slow";
 
-    /// <summary>Classes slow as a whole: every test in them builds a program, trains on real data or runs a training command.</summary>
+    /// <summary>Classes slow as a whole: every test in them builds a program, trains on real data or runs a training command (MPI: under mpirun).</summary>
     public static readonly TheoryData<Type> SlowClasses =
     [
         typeof(DocsExampleTests), typeof(ReadmeExampleTests), typeof(PackageTests), typeof(CompositeCommandTests), typeof(ResumeTests),
         typeof(FashionMnistTests), typeof(FashionMnistLayoutsTests), typeof(SeedCnnRealDataTests), typeof(TrainedFashionCnnOnnxTests),
+        typeof(MpiTrainTests),
     ];
 
     [Theory]
