@@ -7,6 +7,8 @@ using ScratchNet.Bench.Torch;
 // The parent process runs every (model, thread count, engine) configuration in a fresh child process —
 // this same program with --child — so that each peak working set is measured on its own and libtorch's
 // thread pools never outlive their configuration; then it prints one table. See bench/README.md.
+if (args.Length > 0 && args[0] == "golden") return GoldenFixture.Run(args[1..]);   // the tests' golden values, see GoldenFixture.cs
+
 BenchOptions options;
 try
 {

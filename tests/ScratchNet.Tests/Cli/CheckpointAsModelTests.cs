@@ -17,6 +17,7 @@ public sealed class CheckpointAsModelTests
 
     private static string CheckpointPath => Path.Combine(RunFolder.Value, "checkpoint.safetensors");
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_Checkpoint_GivesTheFiguresOfTheModelItHolds()
     {
@@ -45,6 +46,7 @@ public sealed class CheckpointAsModelTests
         Assert.Contains("total parameters  101,770", summary.Output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Library_ModelFileLoadingStaysStrict()
     {

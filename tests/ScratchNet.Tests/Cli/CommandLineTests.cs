@@ -65,6 +65,7 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("Exception", error);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("--patience 3", "add --validation N")]
     [InlineData("--model lenet5 --spec x.json", "either --model or --spec")]
@@ -81,6 +82,7 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", error);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Train_SpecWithABadEntry_NamesTheFileAndThePath()
     {
@@ -99,6 +101,7 @@ public sealed class CommandLineTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Train_WithValidationAndOut_SelectsOnValidationAndSavesALoadableModel()
     {
@@ -133,6 +136,7 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", error);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Train_ShortRunOnRealData_WritesMetricsInTheDocumentedShape()
     {

@@ -6,6 +6,7 @@ namespace ScratchNet.Tests.Cli;
 /// The shipped residual and concatenating specifications through the commands a user types: train, save, evaluate,
 /// summary (indented by nesting), gradcheck, and a Ctrl-C'd run resumed bit-identically.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CompositeCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-composite-cli-").FullName;

@@ -28,6 +28,7 @@ public sealed class DataOptionsTests : IDisposable
         return _folder.File("photos");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ColourFolder_TrainsEvaluatesAndPredictsWithItsClassNames()
     {
@@ -49,6 +50,7 @@ public sealed class DataOptionsTests : IDisposable
         Assert.Equal(["blue", "red"], classes);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ModelAndDataThatDisagree_AreRefused()
     {
@@ -65,6 +67,7 @@ public sealed class DataOptionsTests : IDisposable
         AssertOneError(train, 2, "but the data has 2 classes; its last layer needs one output per class");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Datasets_DescribesAnyLayout()
     {
@@ -79,6 +82,7 @@ public sealed class DataOptionsTests : IDisposable
         Assert.Contains("ignored: 1 hidden or non-image files", result.Output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void BadData_ExitsWithTwoAndOneLine()
     {

@@ -12,6 +12,7 @@ namespace ScratchNet.Tests.Cli;
 /// <summary><c>scratchnet evaluate</c> reports exactly what <see cref="Evaluation.Run"/> computes, plus per-class figures.</summary>
 public sealed class EvaluateCommandTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_TrainedModel_MatchesEvaluationRunExactly()
     {
@@ -114,6 +115,7 @@ public sealed class EvaluateCommandTests
         Assert.Equal(10, matrix.EnumerateArray().Sum(row => row.EnumerateArray().Sum(c => c.GetInt32())));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_TrainingImagesAreAGzipBomb_UsesOnlyTheTestFiles()
     {

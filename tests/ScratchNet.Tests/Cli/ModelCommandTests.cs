@@ -85,6 +85,7 @@ public sealed class ModelCommandTests
         AssertOneError(Run("summary", "--spec", valid, "--input", "1,3,3"), 2, "1×3×3");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void GradCheck_SeedCnn_PassesQuickly()
     {
@@ -113,6 +114,7 @@ public sealed class ModelCommandTests
         Assert.Contains("all gradients pass", result.Output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Datasets_ListsTheSearchOrderAndWhatIsThere()
     {
@@ -125,6 +127,7 @@ public sealed class ModelCommandTests
         Assert.Contains("in use:", result.Output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Datasets_MissingFolder_SaysHowToGetTheData()
     {

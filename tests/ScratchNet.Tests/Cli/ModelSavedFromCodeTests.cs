@@ -46,6 +46,7 @@ public sealed class ModelSavedFromCodeTests
         Assert.Equal(IdxDatasetLoader.FashionMnistClassNames, loaded.ClassNames);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_TakesTheFile_AndReportsWhatEvaluationRunComputes()
     {

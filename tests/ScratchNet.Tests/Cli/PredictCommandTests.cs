@@ -22,6 +22,7 @@ public sealed class PredictCommandTests
     private static JsonElement[] Predictions(string output, int image = 0) =>
         JsonDocument.Parse(output).RootElement[image].GetProperty("predictions").EnumerateArray().ToArray();
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -97,6 +98,7 @@ public sealed class PredictCommandTests
         Assert.NotEqual(plain.Output, inverted.Output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Predict_BadFiles_AreRefusedWithOneLine()
     {
@@ -162,6 +164,7 @@ public sealed class PredictCommandTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: was it decoded?");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Predict_BadArguments_AreRefused()
     {

@@ -6,6 +6,7 @@ namespace ScratchNet.Tests.Cli;
 /// `train --out DIR` checkpoints after every epoch; a run killed with SIGKILL mid-epoch and continued with
 /// `--resume DIR` ends with a model file byte-identical to that of a run never interrupted.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ResumeTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-resume-").FullName;

@@ -31,6 +31,7 @@ public sealed class StreamingTrainTests : IDisposable
         return _folder.File("photos");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_streamed_run_gives_the_model_of_an_in_memory_run()
     {

@@ -21,6 +21,7 @@ public sealed class TrainingChartsTests
         Assert.True(Count(chart, Validation) > 100, "no validation-accuracy line");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Accuracy_WithoutValidation_StillDrawsTrainingAccuracy()
     {

@@ -9,6 +9,7 @@ public sealed class DataSourcesTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void IdxFolder_IsWrappedWithTheSameImagesAsTheLoader()
     {
@@ -26,6 +27,7 @@ public sealed class DataSourcesTests : IDisposable
         Assert.Contains(data.Description.ToLines(), l => l.Contains("1×28×28"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void IdxFolder_CanBeReadAsColourAndResized()
     {

@@ -7,6 +7,7 @@ namespace ScratchNet.Tests.Data;
 /// Real Fashion-MNIST written out in the other layouts reads back exactly: as Kaggle-style CSV (the same tensors, bit for
 /// bit) and as PNG class folders (every image equal to its IDX original, byte for byte; on a subset, to stay fast).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FashionMnistLayoutsTests : IDisposable
 {
     private readonly TempFolder _folder = new();

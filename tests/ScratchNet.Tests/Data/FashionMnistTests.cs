@@ -3,6 +3,7 @@ using ScratchNet.Data;
 namespace ScratchNet.Tests.Data;
 
 /// <summary>Loads the real Fashion-MNIST from where the Debian/Ubuntu package installs it. CI installs the package.</summary>
+[Trait("Category", "Slow")]
 public sealed class FashionMnistTests
 {
     [Fact]

@@ -129,6 +129,7 @@ public sealed class IdxDatasetLoaderTests : IDisposable
         Assert.Equal(expected.ClassNames, test.ClassNames);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void LoadTest_TrainingFilesAreGzipBombs_NeverOpensThem()
     {

@@ -152,6 +152,7 @@ public sealed class IdxFileTests : IDisposable
         Assert.True(allocated < 1 << 20, $"Rejecting the file allocated {allocated} bytes.");
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(10)]
     [InlineData(60000)]

@@ -9,6 +9,7 @@ namespace ScratchNet.Tests.Distributed;
 /// `mpirun -np 2 scratchnet train …` on loopback against one process with the same seed and global batch, on the real
 /// Fashion-MNIST, for models without batch normalisation or dropout (seed-cnn, lenet5).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class MpiTrainTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-mpi-").FullName;

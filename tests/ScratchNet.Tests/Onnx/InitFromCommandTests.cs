@@ -20,6 +20,7 @@ public class InitFromCommandTests
         return model;
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void FineTuningStartsFromTheFilesWeightsAndKeepsItsNormalization()
     {

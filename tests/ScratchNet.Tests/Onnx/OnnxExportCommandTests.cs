@@ -40,6 +40,7 @@ public class OnnxExportCommandTests
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(onnxLogits[i] - expected[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"logit {i}: {onnxLogits[i]} vs {expected[i]}");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ExportedTrainedModelAgreesOnAllTenThousandTestImages()
     {

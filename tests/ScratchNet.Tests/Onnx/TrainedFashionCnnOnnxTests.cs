@@ -13,6 +13,7 @@ namespace ScratchNet.Tests.Onnx;
 /// agrees with ScratchNet on all 10,000 test images (same top-1, logits within 1e-4), and importing the file back gives
 /// ScratchNet's own outputs within 1e-5 (on the first 1,000).
 /// </summary>
+[Trait("Category", "Slow")]
 public class TrainedFashionCnnOnnxTests
 {
     [Fact]

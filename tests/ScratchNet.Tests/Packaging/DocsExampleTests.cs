@@ -8,6 +8,7 @@ namespace ScratchNet.Tests.Packaging;
 /// library (the ONNX Runtime example with that package added), unless its fence says <c>```csharp fragment</c>; those
 /// that need no data files also run, and a printed figure promised in a comment is the one printed.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DocsExampleTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-docs-").FullName;

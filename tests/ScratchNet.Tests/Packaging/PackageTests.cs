@@ -9,6 +9,7 @@ namespace ScratchNet.Tests.Packaging;
 /// `dotnet pack` makes a NuGet package of the library with its own README, licence and XML docs, and the
 /// README's example, as a console program that knows nothing of this repository, builds and runs against that package.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PackageTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-package-").FullName;

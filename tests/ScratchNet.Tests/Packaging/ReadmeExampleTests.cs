@@ -7,6 +7,7 @@ namespace ScratchNet.Tests.Packaging;
 /// Every C# block of the repository README is a complete program: each builds, unchanged, as a console app against the
 /// packed library, and those that do not train on the full data set also run.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ReadmeExampleTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("scratchnet-readme-").FullName;

@@ -28,6 +28,7 @@ public sealed class CommandPropertyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void EveryCommand_HostileInputs_EndInSuccessOrOneCleanErrorLine()
     {

@@ -25,6 +25,7 @@ public sealed class OperationPropertyTests
 
     private static Padding PaddingOf(int pad) => pad switch { 0 => Padding.Valid, 1 => Padding.Same, 2 => Padding.Explicit(1, 0), _ => Padding.Explicit(0, 1, 1, 0) };
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Conv2D_RandomShapes_KeepShapesAndPassTheGradientCheck()
     {

@@ -11,6 +11,7 @@ namespace ScratchNet.Tests.Training;
 /// <summary>After warm-up a training step reuses every buffer: (next to) nothing is allocated on the calling thread.</summary>
 public sealed class AllocationTests
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("seed-cnn", 1)]
     [InlineData("seed-cnn", 2)]

@@ -9,6 +9,7 @@ namespace ScratchNet.Tests.Training;
 /// The notebook's model learns on real Fashion-MNIST. The notebook's own run stayed at a validation
 /// loss near 9 (chance level is ln 10 ≈ 2.3); a few thousand images must already beat chance by far.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SeedCnnRealDataTests
 {
     [Fact]
