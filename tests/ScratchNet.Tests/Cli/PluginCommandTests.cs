@@ -38,6 +38,7 @@ public sealed class PluginCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
+    [Trait("Category", "Slow")] // real processes that train
     public async Task ARunInterruptedByCtrlC_ResumesWithThePlugin_ToTheModelOfAnUninterruptedRun()
     {
         string interrupted = Path.Combine(_folder, "interrupted");
@@ -52,6 +53,7 @@ public sealed class PluginCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real processes that train
     public void EveryCommandThatReadsTheModel_TakesItWithThePlugin()
     {
         var evaluate = Run("evaluate", "--model-file", ModelFile, "--plugin", SamplePlugin, "--threads", "1");
