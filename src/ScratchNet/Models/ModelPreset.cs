@@ -82,7 +82,7 @@ public sealed record ModelPreset(
     /// stages starting with a stride-2 block whose shortcut is a 1×1 convolution with batch norm; global average
     /// pooling and Dense 10. 0.70 million parameters, 162 MFLOPs per 28×28 image. SGD with Nesterov momentum 0.9,
     /// lr 0.1 with cosine decay, weight decay 5e-4, batch 128, 20 epochs: the usual ResNet recipe, cut to fit two
-    /// hours on two cores. Chosen on a validation split (docs/fashion-resnet.md).
+    /// hours on two cores.
     /// </summary>
     public static ModelPreset FashionResNet { get; } = new(
         "fashion-resnet", "ResNet: conv3x3 32, 3 stages of 2 residual blocks (32, 64, 128), global average pool, Dense 10",
