@@ -10,12 +10,20 @@ internal sealed record Options
     public int Passes { get; init; } = 4;
     public int Warmup { get; init; } = 50;
     public int Batch { get; init; } = 256;
+    public bool Profile { get; init; }
 
     public static Options Parse(string[] args)
     {
         var options = new Options();
-        for (int i = 0; i + 1 < args.Length; i += 2)
+        for (int i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == "--profile")
+            {
+                options = options with { Profile = true };
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value; see bench/README.md.");
             string value = args[i + 1];
             int Positive() => int.TryParse(value, out int n) && n > 0 ? n : throw new ArgumentException($"{args[i]} needs a positive whole number, not '{value}'.");
             options = args[i] switch

@@ -12,7 +12,8 @@ namespace ScratchNet.Bench.Onnx;
 /// fashion-resnet), exported to ONNX once and run by both engines on the same standardised Fashion-MNIST test images,
 /// at each thread count: batch-1 latency (median and p99 over --latency-images single images) and batch-256
 /// throughput (best of --passes passes over --images images). Prints one table with the ratios.
-/// Options: --models a,b --threads 1,2 --images N --latency-images N --passes N --warmup N --batch N.
+/// Options: --models a,b --threads 1,2 --images N --latency-images N --passes N --warmup N --batch N; --profile prints
+/// instead, per model and thread count, where each engine spends a throughput pass, layer by layer (<see cref="LayerProfile"/>).
 /// </summary>
 internal static class Program
 {
@@ -37,6 +38,11 @@ internal static class Program
             byte[] model = stream.ToArray();
             foreach (int threads in options.Threads)
             {
+                if (options.Profile)
+                {
+                    LayerProfile.Run(name, network, model, sample, threads, images, count, options.Batch);
+                    continue;
+                }
                 using IInferenceEngine scratch = new ScratchNetEngine(network, sample, threads);
                 using IInferenceEngine onnx = new OnnxRuntimeEngine(model, sample, threads);
                 var a = Measure(scratch, images, count, sampleLength, options);
@@ -45,8 +51,9 @@ internal static class Program
                           (a.Throughput / b.Throughput).ToString("F2", CultureInfo.InvariantCulture) + "×", (b.Median / a.Median).ToString("F2", CultureInfo.InvariantCulture) + "×"]);
             }
         }
+        if (options.Profile) return 0;
         Console.WriteLine();
-        Console.Write(Table(["model", "threads", "SN median ms", "ORT median ms", "SN p99 ms", "ORT p99 ms", "SN images/s", "ORT images/s", "throughput SN/ORT", "latency ORT/SN"], rows));
+        Console.Write(Table.Format(["model", "threads", "SN median ms", "ORT median ms", "SN p99 ms", "ORT p99 ms", "SN images/s", "ORT images/s", "throughput SN/ORT", "latency ORT/SN"], rows));
         Console.WriteLine("SN = ScratchNet (NeuralNetwork.Forward), ORT = ONNX Runtime CPU provider; ratios above 1 favour ScratchNet.");
         return 0;
     }
@@ -55,7 +62,10 @@ internal static class Program
     {
         var one = new float[sampleLength];
         float sink = 0;
-        for (int i = 0; i < options.Warmup; i++)
+        // At least --warmup images and a second: .NET compiles hot methods again, optimised, only after they have run
+        // for a while (tiered compilation), and the first model measured would otherwise pay for it in its latencies.
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < options.Warmup || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < 1; i++)
         {
             Array.Copy(images, (i % count) * sampleLength, one, 0, sampleLength);
             sink += engine.Run(one, 1);
@@ -97,11 +107,4 @@ internal static class Program
     private static string F(double ms) => ms.ToString("F3", CultureInfo.InvariantCulture);
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-
-    private static string Table(string[] header, List<string[]> rows)
-    {
-        var all = rows.Prepend(header).ToList();
-        int[] widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
-        return string.Concat(all.Select(r => string.Join("  ", r.Select((v, c) => c < 2 ? v.PadRight(widths[c]) : v.PadLeft(widths[c]))) + "\n"));
-    }
 }

@@ -18,18 +18,21 @@ public static unsafe class Im2Col
     // Fold's copy of one columns row with its wrapped ends zeroed (one per thread, grown as needed).
     [ThreadStatic] private static float[]? t_edgeless;
 
-    /// <summary>Fills <paramref name="columns"/> ([C·KH·KW, OH·OW]) from <paramref name="image"/> ([C, H, W]).</summary>
-    public static void Expand(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> columns)
+    /// <summary>
+    /// Fills <paramref name="columns"/> ([C·KH·KW, OH·OW], each row <paramref name="rowStride"/> values after the one
+    /// before, OH·OW when 0) from <paramref name="image"/> ([C, H, W]). A stride of k·OH·OW lays out k images side by
+    /// side, each expanded at its own offset, so that one matrix product serves them all.
+    /// </summary>
+    public static void Expand(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> columns, int rowStride = 0)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
-        if (image.Length < g.ImageLength || columns.Length < g.PatchLength * plane)
-            throw new ArgumentException($"im2col: the image needs {g.ImageLength} values and the columns {g.PatchLength * plane}.");
+        rowStride = CheckedRowStride(rowStride, plane, g, image.Length, columns.Length, "im2col");
         fixed (float* src = image, dst = columns)
         {
             float* row = dst;
             for (int c = 0; c < g.Channels; c++)
             for (int u = 0; u < g.KernelHeight; u++)
-            for (int v = 0; v < g.KernelWidth; v++, row += plane)
+            for (int v = 0; v < g.KernelWidth; v++, row += rowStride)
             {
                 if (IsPlaneShift(g, v))
                 {
@@ -57,19 +60,21 @@ public static unsafe class Im2Col
         }
     }
 
-    /// <summary>Adds the columns back into <paramref name="image"/> (which is not cleared first).</summary>
-    public static void Fold(ReadOnlySpan<float> columns, in ConvGeometry g, Span<float> image)
+    /// <summary>
+    /// Adds the columns back into <paramref name="image"/> (which is not cleared first); <paramref name="rowStride"/> as
+    /// in <see cref="Expand"/>.
+    /// </summary>
+    public static void Fold(ReadOnlySpan<float> columns, in ConvGeometry g, Span<float> image, int rowStride = 0)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
-        if (image.Length < g.ImageLength || columns.Length < g.PatchLength * plane)
-            throw new ArgumentException($"col2im: the image needs {g.ImageLength} values and the columns {g.PatchLength * plane}.");
+        rowStride = CheckedRowStride(rowStride, plane, g, image.Length, columns.Length, "col2im");
         if (t_edgeless is null || t_edgeless.Length < plane) t_edgeless = new float[plane];
         fixed (float* src = columns, dst = image, edgeless = t_edgeless)
         {
             float* row = src;
             for (int c = 0; c < g.Channels; c++)
             for (int u = 0; u < g.KernelHeight; u++)
-            for (int v = 0; v < g.KernelWidth; v++, row += plane)
+            for (int v = 0; v < g.KernelWidth; v++, row += rowStride)
             {
                 if (IsPlaneShift(g, v))
                 {
@@ -89,6 +94,17 @@ public static unsafe class Im2Col
                 }
             }
         }
+    }
+
+    // The row stride to use (the plane when 0), after checking that the image and the columns are long enough.
+    private static int CheckedRowStride(int rowStride, int plane, in ConvGeometry g, int imageLength, int columnsLength, string what)
+    {
+        if (rowStride == 0) rowStride = plane;
+        if (rowStride < plane) throw new ArgumentException($"{what}: a row stride of {rowStride} is shorter than the {plane} output positions.");
+        long needed = (long)(g.PatchLength - 1) * rowStride + plane;
+        if (imageLength < g.ImageLength || columnsLength < needed)
+            throw new ArgumentException($"{what}: the image needs {g.ImageLength} values and the columns {needed}.");
+        return rowStride;
     }
 
     // With stride 1 and output rows as wide as the input's, row (c, u, v) of the columns is channel c shifted by

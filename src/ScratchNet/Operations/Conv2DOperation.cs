@@ -12,8 +12,9 @@ namespace ScratchNet.Operations;
 /// forward Z = W·X; weight gradient ∂L/∂W = Σₙ ∂L/∂Z · Xᵀ; input gradient ∂L/∂x[n] = col2im(Wᵀ · ∂L/∂Z).
 /// col2im sends every gradient back to the input pixel it came from, which is the "full convolution
 /// with the kernel turned by 180°" of the textbooks, so no flip can be forgotten (the notebook did).
-/// Images are split among threads; each thread sums its own weight gradient, and the sums are added
-/// in thread order, so a given thread count always gives the same bits.
+/// Images are split among threads (a single image splits its matrix product instead, which gives the same bits); each
+/// thread sums its own weight gradient, and the sums are added in thread order, so a given thread count always gives
+/// the same bits. Small output planes (7×7 is 49 columns) are computed several images to one product, side by side.
 /// Grouped convolution (groups G, MobileNet's depthwise when G = C): the weight is [O, C/G, KH, KW], and group g
 /// convolves input channels [g·C/G, (g+1)·C/G) into output channels [g·O/G, (g+1)·O/G). Each group is the plain
 /// convolution above on its own slices (contiguous in NCHW and in OIHW), so G = 1 is exactly the ungrouped kernel.
@@ -23,8 +24,9 @@ public sealed class Conv2DOperation : ParamOperation
     private readonly int _strideHeight, _strideWidth;
     private readonly Padding _padding;
     private ConvGeometry _geometry;   // of one group: Channels = C/G
-    private float[][] _columns = [];
+    private float[][] _columns = [], _products = [[]];
     private float[][] _weightGradients = [];
+    private int _imagesPerWorker = 1;   // the most images one worker takes in this pass
 
     /// <summary>Creates the convolution for a weight of shape [O, C/<paramref name="groups"/>, KH, KW].</summary>
     public Conv2DOperation(Parameter weight, int strideHeight, int strideWidth, Padding padding, int groups = 1) : base(weight)
@@ -72,6 +74,17 @@ public sealed class Conv2DOperation : ParamOperation
         return g;
     }
 
+    /// <summary>Output positions a matrix product should have at least, for the GEMM's 32-wide tiles to be nearly all full.</summary>
+    private const int ProductColumns = 512;
+
+    /// <summary>
+    /// Images that share one matrix product: 1 when an image's output plane is wide enough by itself (28×28), more when
+    /// it is small (7×7 gives 49 columns, two tiles of 32 of which the second is half empty), never more than
+    /// <paramref name="available"/>. Only the shape of the work changes: every output element is the same sum.
+    /// </summary>
+    internal static int ImagesPerProduct(int plane, int available) =>
+        plane >= ProductColumns / 2 ? 1 : Math.Clamp((ProductColumns + plane - 1) / plane, 1, Math.Max(1, available));
+
     /// <inheritdoc />
     protected override Tensor ComputeOutput(Tensor input)
     {
@@ -83,16 +96,25 @@ public sealed class Conv2DOperation : ParamOperation
             ConvGeometry g = s.Op._geometry;
             int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
             int weights = outChannels * g.PatchLength, outputs = outChannels * plane;
-            Span<float> columns = s.Op._columns[worker];
-            for (int n = start; n < end; n++)
-                for (int k = 0; k < groups; k++)   // group k: Z_k = W_k · im2col(x_k)
+            Span<float> columns = s.Op._columns[worker], product = s.Op._products[worker];
+            for (int n = start, count; n < end; n += count)
+            {
+                count = Math.Min(ImagesPerProduct(plane, s.Op._imagesPerWorker), end - n);
+                int width = count * plane;
+                for (int k = 0; k < groups; k++)   // group k: Z_k = W_k · im2col(x_k), for `count` images side by side
                 {
-                    Im2Col.Expand(s.X.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength), g, columns);
-                    // Z[O,P] = W[O,CKK]·X[CKK,P]   (O, C: this group's channels; P = OH·OW; X = im2col(x_k))
-                    Gemm.Multiply(false, false, outChannels, plane, g.PatchLength, 1f,
-                        s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength, columns, plane,
-                        0f, s.Z.Span.Slice((n * groups + k) * outputs, outputs), plane);
+                    for (int i = 0; i < count; i++)
+                        Im2Col.Expand(s.X.Span.Slice(((n + i) * groups + k) * g.ImageLength, g.ImageLength), g, columns[(i * plane)..], width);
+                    // Z[O, count·P] = W[O,CKK]·X[CKK, count·P]   (O, C: this group's channels; P = OH·OW; X = im2col(x_k))
+                    Span<float> z = count == 1 ? s.Z.Span.Slice((n * groups + k) * outputs, outputs) : product;
+                    ReadOnlySpan<float> w = s.Op.Parameter.Value.Span.Slice(k * weights, weights);
+                    if (s.X.Dim(0) == 1)   // a single image (latency): the threads share its product instead of idling
+                        Gemm.Multiply(s.Op.Compute, false, false, outChannels, width, g.PatchLength, 1f, w, g.PatchLength, columns, width, 0f, z, width);
+                    else
+                        Gemm.Multiply(false, false, outChannels, width, g.PatchLength, 1f, w, g.PatchLength, columns, width, 0f, z, width);
+                    if (count > 1) Unbatch(product, s.Z.Span, n, count, k, groups, outChannels, plane);
                 }
+            }
         });
         return output;
     }
@@ -108,17 +130,24 @@ public sealed class Conv2DOperation : ParamOperation
             ConvGeometry g = s.Op._geometry;
             int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
             int weights = outChannels * g.PatchLength, outputs = outChannels * plane;
-            Span<float> columns = s.Op._columns[worker], gradient = s.Op._weightGradients[worker].AsSpan(0, s.Op.Parameter.Value.Length);
+            Span<float> columns = s.Op._columns[worker], product = s.Op._products[worker];
+            Span<float> gradient = s.Op._weightGradients[worker].AsSpan(0, s.Op.Parameter.Value.Length);
             gradient.Clear();
-            for (int n = start; n < end; n++)
+            for (int n = start, count; n < end; n += count)
+            {
+                count = Math.Min(ImagesPerProduct(plane, s.Op._imagesPerWorker), end - n);
+                int width = count * plane;
                 for (int k = 0; k < groups; k++)   // ∂L/∂W_k += ∂L/∂Z_k · im2col(x_k)ᵀ
                 {
-                    Im2Col.Expand(s.X.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength), g, columns);
-                    // dW[O,CKK] += dZ[O,P]·Xᵀ[P,CKK]   (beta 1: the worker's sum over its images)
-                    Gemm.Multiply(false, true, outChannels, g.PatchLength, plane, 1f,
-                        s.Dz.Span.Slice((n * groups + k) * outputs, outputs), plane,
-                        columns, plane, 1f, gradient.Slice(k * weights, weights), g.PatchLength);
+                    for (int i = 0; i < count; i++)
+                        Im2Col.Expand(s.X.Span.Slice(((n + i) * groups + k) * g.ImageLength, g.ImageLength), g, columns[(i * plane)..], width);
+                    ReadOnlySpan<float> dz = count == 1 ? s.Dz.Span.Slice((n * groups + k) * outputs, outputs)
+                        : Batch(s.Dz.Span, product, n, count, k, groups, outChannels, plane);
+                    // dW[O,CKK] += dZ[O, count·P]·Xᵀ[count·P, CKK]   (beta 1: the worker's sum over its images)
+                    Gemm.Multiply(false, true, outChannels, g.PatchLength, width, 1f, dz, width,
+                        columns, width, 1f, gradient.Slice(k * weights, weights), g.PatchLength);
                 }
+            }
         });
         Span<float> total = Parameter.Gradient.Span;
         _weightGradients[0].AsSpan(0, weights).CopyTo(total);
@@ -137,32 +166,71 @@ public sealed class Conv2DOperation : ParamOperation
             ConvGeometry g = s.Op._geometry;
             int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
             int weights = outChannels * g.PatchLength, outputs = outChannels * plane;
-            Span<float> columns = s.Op._columns[worker];
-            for (int n = start; n < end; n++)
+            Span<float> columns = s.Op._columns[worker], product = s.Op._products[worker];
+            for (int n = start, count; n < end; n += count)
+            {
+                count = Math.Min(ImagesPerProduct(plane, s.Op._imagesPerWorker), end - n);
+                int width = count * plane;
                 for (int k = 0; k < groups; k++)   // ∂L/∂x_k = col2im(W_kᵀ · ∂L/∂Z_k)
                 {
-                    // dX[CKK,P] = Wᵀ[CKK,O]·dZ[O,P]   (folded back onto the image below)
-                    Gemm.Multiply(true, false, g.PatchLength, plane, outChannels, 1f,
-                        s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength,
-                        s.Dz.Span.Slice((n * groups + k) * outputs, outputs), plane,
-                        0f, columns, plane);
-                    Span<float> image = s.Dx.Span.Slice((n * groups + k) * g.ImageLength, g.ImageLength);
-                    image.Clear();
-                    Im2Col.Fold(columns, g, image);
+                    ReadOnlySpan<float> dz = count == 1 ? s.Dz.Span.Slice((n * groups + k) * outputs, outputs)
+                        : Batch(s.Dz.Span, product, n, count, k, groups, outChannels, plane);
+                    // dX[CKK, count·P] = Wᵀ[CKK,O]·dZ[O, count·P]   (folded back onto each image below)
+                    Gemm.Multiply(true, false, g.PatchLength, width, outChannels, 1f,
+                        s.Op.Parameter.Value.Span.Slice(k * weights, weights), g.PatchLength, dz, width, 0f, columns, width);
+                    for (int i = 0; i < count; i++)
+                    {
+                        Span<float> image = s.Dx.Span.Slice(((n + i) * groups + k) * g.ImageLength, g.ImageLength);
+                        image.Clear();
+                        Im2Col.Fold(columns[(i * plane)..], g, image, width);
+                    }
                 }
+            }
         });
         return inputGradient;
     }
 
-    // One im2col buffer and one weight-gradient accumulator per worker of a batch of `images`, grown when needed:
-    // sized by the workers used, so a high thread count on small batches costs no memory.
+    // Image i's group-k output [O, P] is columns [i·P, (i+1)·P) of the side-by-side product [O, count·P]: copied out to NCHW.
+    private static void Unbatch(ReadOnlySpan<float> product, Span<float> z, int first, int count, int k, int groups, int outChannels, int plane)
+    {
+        int width = count * plane, outputs = outChannels * plane;
+        for (int i = 0; i < count; i++)
+        {
+            Span<float> image = z.Slice(((first + i) * groups + k) * outputs, outputs);
+            for (int o = 0; o < outChannels; o++) product.Slice(o * width + i * plane, plane).CopyTo(image.Slice(o * plane, plane));
+        }
+    }
+
+    // The converse: the images' group-k gradients [O, P] side by side as [O, count·P].
+    private static ReadOnlySpan<float> Batch(ReadOnlySpan<float> dz, Span<float> product, int first, int count, int k, int groups, int outChannels, int plane)
+    {
+        int width = count * plane, outputs = outChannels * plane;
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<float> image = dz.Slice(((first + i) * groups + k) * outputs, outputs);
+            for (int o = 0; o < outChannels; o++) image.Slice(o * plane, plane).CopyTo(product.Slice(o * width + i * plane, plane));
+        }
+        return product[..(outChannels * width)];
+    }
+
+    // Per worker of a batch of `images`: an im2col buffer and a product buffer for the images it takes at once, and a
+    // weight-gradient accumulator; grown when needed, sized by the workers used, so a high thread count on small
+    // batches costs no memory.
     private void EnsureScratch(in ConvGeometry g, int images)
     {
-        int workers = Compute.WorkersFor(images), columns = g.PatchLength * g.OutputPlane, weights = Parameter.Value.Length;
-        if (_columns.Length < workers || _columns[0].Length < columns)
+        int workers = Compute.WorkersFor(images), weights = Parameter.Value.Length;
+        _imagesPerWorker = (images + workers - 1) / workers;
+        int together = ImagesPerProduct(g.OutputPlane, _imagesPerWorker);
+        int columns = g.PatchLength * g.OutputPlane * together, products = together > 1 ? GroupOutChannels * g.OutputPlane * together : 0;
+        if (_columns.Length < workers || _columns[0].Length < columns || _products[0].Length < products)
         {
             _columns = new float[workers][];
-            for (int w = 0; w < workers; w++) _columns[w] = new float[columns];
+            _products = new float[workers][];
+            for (int w = 0; w < workers; w++)
+            {
+                _columns[w] = new float[columns];
+                _products[w] = new float[products];
+            }
         }
         if (_weightGradients.Length < workers || _weightGradients[0].Length < weights)
         {

@@ -57,7 +57,10 @@ public abstract class Operation
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
         Training = training;
+        OperationProfile? profile = OperationProfile.Active;
+        long start = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         _output = ComputeOutput(input);
+        profile?.Add(this, backward: false, start);
         return _output;
     }
 
@@ -69,7 +72,10 @@ public abstract class Operation
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         EnsureSameShape("output gradient", Output, outputGradient);
+        OperationProfile? profile = OperationProfile.Active;
+        long start = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         Tensor? inputGradient = ComputeGradients(outputGradient);
+        profile?.Add(this, backward: true, start);
         if (!ComputesInputGradient) return null;
         if (inputGradient is null) throw new InvalidOperationException($"{Name}: the backward pass returned no input gradient.");
         EnsureSameShape("input gradient", Input, inputGradient);

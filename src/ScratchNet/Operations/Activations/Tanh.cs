@@ -9,7 +9,7 @@ public sealed class Tanh : Activation
     internal override bool DerivativeFromOutput => true;
 
     /// <inheritdoc />
-    protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
+    protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => Kernels.TanhKernel.Apply(x, y);
 
     /// <inheritdoc />
     protected override void Differentiate(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)

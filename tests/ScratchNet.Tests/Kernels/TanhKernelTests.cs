@@ -1,0 +1,85 @@
+using ScratchNet.Kernels;
+
+namespace ScratchNet.Tests.Kernels;
+
+public class TanhKernelTests
+{
+    // Distance in units of the last place of the float nearest the exact value.
+    private static double Ulps(float actual, double exact)
+    {
+        float nearest = (float)exact;
+        double ulp = MathF.BitIncrement(MathF.Abs(nearest)) - MathF.Abs(nearest);
+        return Math.Abs(actual - exact) / ulp;
+    }
+
+    [Fact]
+    public void WithinTwoUlpsOfTheExactValue_FromZeroToSaturation()
+    {
+        // A dense grid over both branches and their seam at 0.5, the saturation at 10 and beyond.
+        var x = new float[2_400_001];
+        for (int i = 0; i < x.Length; i++) x[i] = (i - 1_200_000) * 1e-5f;
+        var y = new float[x.Length];
+        TanhKernel.Apply(x, y);
+        double worst = 0;
+        for (int i = 0; i < x.Length; i++) worst = Math.Max(worst, Ulps(y[i], Math.Tanh(x[i])));
+        Assert.InRange(worst, 0, 2);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1e-30f)]
+    [InlineData(-1e-30f)]
+    [InlineData(1e-4f)]
+    [InlineData(0.49999997f)]
+    [InlineData(0.5f)]
+    [InlineData(-3.7f)]
+    [InlineData(9.9f)]
+    [InlineData(10.5f)]
+    [InlineData(88f)]
+    [InlineData(-1e30f)]
+    public void SpecialArguments(float value)
+    {
+        float[] y = new float[1];
+        TanhKernel.Apply([value], y);
+        Assert.InRange(Ulps(y[0], Math.Tanh(value)), 0, 2);
+        Assert.Equal(float.IsNegative(value), float.IsNegative(y[0]));   // odd, even at −0
+    }
+
+    [Fact]
+    public void InfinitiesSaturateAndNaNPropagates()
+    {
+        float[] y = new float[3];
+        TanhKernel.Apply([float.PositiveInfinity, float.NegativeInfinity, float.NaN], y);
+        Assert.Equal(1f, y[0]);
+        Assert.Equal(-1f, y[1]);
+        Assert.True(float.IsNaN(y[2]));
+    }
+
+    [Fact]
+    public void AValueGetsTheSameBitsWhereverTheSpanIsCut()
+    {
+        // Threads hand the kernel different slices: the tail of one call is the middle of another.
+        var random = new Random(3);
+        var x = new float[1003];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 6 - 3);
+        var whole = new float[x.Length];
+        TanhKernel.Apply(x, whole);
+        var pieces = new float[x.Length];
+        for (int start = 0, length = 1; start < x.Length; start += length, length = length % 11 + 1)
+        {
+            int n = Math.Min(length, x.Length - start);
+            TanhKernel.Apply(x.AsSpan(start, n), pieces.AsSpan(start, n));
+        }
+        Assert.Equal(whole, pieces);
+    }
+
+    [Fact]
+    public void InPlace()
+    {
+        float[] x = [-2f, -0.25f, 0.25f, 2f, 0.75f];
+        float[] expected = new float[x.Length];
+        TanhKernel.Apply(x, expected);
+        TanhKernel.Apply(x, x);
+        Assert.Equal(expected, x);
+    }
+}
