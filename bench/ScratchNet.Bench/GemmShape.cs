@@ -18,6 +18,10 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         new("dense-fwd", false, true, 60, 10, 12544),    // X·Wᵀ
         new("dense-wgrad", true, false, 10, 12544, 60),  // dYᵀ·X
         new("dense-igrad", false, false, 60, 12544, 10), // dY·W
+        // The 3×3 convolutions of fashion-cnn and fashion-resnet, forward, as the conv runs them (small planes batched):
+        new("res28-fwd", false, false, 32, 784, 288),    // 32→32 at 28×28, one image
+        new("res14-fwd", false, false, 64, 588, 576),    // 64→64 at 14×14, three images side by side
+        new("res7-fwd", false, false, 128, 539, 1152),   // 128→128 at 7×7, eleven images side by side
     ];
 
     public static GemmShape Find(string name) => All.First(s => s.Name == name);
