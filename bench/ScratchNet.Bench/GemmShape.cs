@@ -22,6 +22,8 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         new("res28-fwd", false, false, 32, 784, 288),    // 32→32 at 28×28, one image
         new("res14-fwd", false, false, 64, 588, 576),    // 64→64 at 14×14, three images side by side
         new("res7-fwd", false, false, 128, 539, 1152),   // 128→128 at 7×7, eleven images side by side
+        new("wino28", false, false, 32, 196, 32),        // one of Winograd's 16 products, 32→32 at 28×28
+        new("wino7", false, false, 128, 192, 128),       // the same, 128→128 at 7×7, twelve images side by side
     ];
 
     public static GemmShape Find(string name) => All.First(s => s.Name == name);

@@ -27,6 +27,7 @@ public sealed class Conv2DOperation : ParamOperation
     private float[][] _columns = [], _products = [[]];
     private float[][] _weightGradients = [];
     private int _imagesPerWorker = 1;   // the most images one worker takes in this pass
+    private WinogradConvolution? _winograd;
 
     /// <summary>Creates the convolution for a weight of shape [O, C/<paramref name="groups"/>, KH, KW].</summary>
     public Conv2DOperation(Parameter weight, int strideHeight, int strideWidth, Padding padding, int groups = 1) : base(weight)
@@ -85,11 +86,32 @@ public sealed class Conv2DOperation : ParamOperation
     internal static int ImagesPerProduct(int plane, int available) =>
         plane >= ProductColumns / 2 ? 1 : Math.Clamp((ProductColumns + plane - 1) / plane, 1, Math.Max(1, available));
 
+    /// <summary>
+    /// Whether the forward pass may use Winograd's F(2×2, 3×3) (<see cref="Winograd3x3"/>) where it applies: 3×3 kernels,
+    /// stride 1, no groups, at least <see cref="WinogradMinChannels"/> channels in and out, a machine with AVX2. On by
+    /// default; tests turn it off to compare with the im2col path. The backward pass always uses im2col, which gives the
+    /// exact gradients of the convolution.
+    /// </summary>
+    internal bool AllowWinograd { get; set; } = true;
+
+    /// <summary>Below this many input or output channels the transforms cost more than the multiplications they save.</summary>
+    internal const int WinogradMinChannels = 16;
+
+    private bool UsesWinograd(in ConvGeometry g) =>
+        AllowWinograd && Winograd3x3.IsSupported && Groups == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
+        && _strideHeight == 1 && _strideWidth == 1 && g.Channels >= WinogradMinChannels && OutChannels >= WinogradMinChannels;
+
     /// <inheritdoc />
     protected override Tensor ComputeOutput(Tensor input)
     {
         ConvGeometry g = _geometry = GeometryFor(input.Shape);
         Tensor output = OutputBuffer(input.Dim(0), OutChannels, g.OutputHeight, g.OutputWidth);
+        if (UsesWinograd(g))
+        {
+            _winograd ??= new WinogradConvolution();
+            _winograd.Forward(Parameter.Value, input, output, g, Compute);
+            return output;
+        }
         EnsureScratch(g, input.Dim(0));
         Compute.For(input.Dim(0), (Op: this, X: input, Z: output), static (in s, worker, start, end) =>
         {

@@ -1,0 +1,97 @@
+using ScratchNet.Kernels;
+using ScratchNet.Operations;
+using ScratchNet.Training;
+
+namespace ScratchNet.Tests.Operations;
+
+/// <summary>
+/// The Winograd F(2×2, 3×3) forward pass of 3×3 stride-1 convolutions with 16 or more channels, against the
+/// double-precision loops and against the im2col path, on geometries that leave partial tiles and partial groups of eight.
+/// </summary>
+public class WinogradConvolutionTests
+{
+    // 144 to 288 terms of order 1 summed in float, through transforms that add up to nine of them.
+    private const double Tolerance = 2e-4;
+
+    // batch, in, H, W, out, padding
+    public static TheoryData<int, int, int, int, int, string> Cases => new()
+    {
+        { 3, 16, 7, 7, 16, "same" },        // 4×4 tiles for a 7×7 output: the last tile row and column half outside
+        { 2, 16, 28, 28, 16, "same" },      // 14 tile columns: a group of eight and one of six
+        { 5, 16, 14, 14, 24, "same" },
+        { 1, 24, 9, 17, 16, "same" },       // not square; a single image (its products split across threads)
+        { 3, 16, 10, 12, 20, "valid" },     // 8×10 outputs
+        { 2, 16, 5, 6, 16, "0,1,2,0" },     // explicit, uneven padding
+        { 4, 32, 3, 3, 16, "same" },        // one tile per image
+        { 2, 16, 33, 40, 16, "same" },      // 17 × 20 tiles: several groups, odd rows
+    };
+
+    private static Conv2DOperation Operation(Tensor weight, string padding, int threads, bool winograd = true) =>
+        new(TestData.Parameter("weight", weight), 1, 1, ConvolutionTests.ParsePadding(padding))
+        {
+            Compute = new ComputeContext(threads),
+            AllowWinograd = winograd,
+        };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_matches_the_loops_and_the_im2col_path_and_gradients_stay_exact(int batch, int inC, int h, int w, int outC, string padding)
+    {
+        Assert.True(Winograd3x3.IsSupported, "this machine lacks AVX2, so the Winograd path is not exercised");
+        ConvSpec spec = ConvolutionTests.Spec(batch, inC, h, w, outC, 3, 3, 1, 1, padding);
+        Tensor x = TestData.Uniform(51, spec.InputShape), weight = TestData.Uniform(52, spec.WeightShape);
+        double[] expected = NaiveConvolution.Forward(spec, x.Span, weight.Span);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Conv2DOperation op = Operation(weight, padding, threads);
+            Tensor z = op.Forward(x, training: true);
+            Assert.Equal(spec.OutputShape, z.Shape.ToArray());
+            TestData.AssertClose(expected, z.Span, Tolerance, $"Winograd forward, {threads} thread(s)");
+            float[] im2col = Operation(weight, padding, threads, winograd: false).Forward(x).Span.ToArray();
+            TestData.AssertClose(im2col, z.Span, Tolerance, "Winograd against im2col");
+
+            // The backward pass is im2col's, exact for the convolution the forward pass approximates to rounding.
+            Tensor dz = TestData.Uniform(53, spec.OutputShape);
+            Tensor dx = op.Backward(dz)!;
+            TestData.AssertClose(NaiveConvolution.InputGradient(spec, weight.Span, dz.Span), dx.Span, Tolerance, "input gradient");
+            TestData.AssertClose(NaiveConvolution.WeightGradient(spec, x.Span, dz.Span), op.Parameter.Gradient.Span, Tolerance, "weight gradient");
+        }
+    }
+
+    [Fact]
+    public void Thread_count_does_not_change_the_bits()
+    {
+        ConvSpec spec = ConvolutionTests.Spec(7, 16, 14, 14, 16, 3, 3, 1, 1, "same");
+        Tensor x = TestData.Uniform(61, spec.InputShape), weight = TestData.Uniform(62, spec.WeightShape);
+        float[] one = Operation(weight, "same", 1).Forward(x).Span.ToArray();
+        float[] two = Operation(weight, "same", 2).Forward(x).Span.ToArray();
+        float[] three = Operation(weight, "same", 3).Forward(x).Span.ToArray();
+        TestData.AssertBitIdentical(one, two, "1 vs 2 threads");
+        TestData.AssertBitIdentical(one, three, "1 vs 3 threads");
+        // An image alone gives the bits it gets in the batch.
+        var first = new Tensor(x.Span[..x.SampleLength].ToArray(), [1, .. spec.InputShape[1..]]);
+        TestData.AssertBitIdentical(one.AsSpan(0, spec.OutputShape[1..].Aggregate(1, (a, b) => a * b)), Operation(weight, "same", 2).Forward(first).Span, "one image");
+    }
+
+    [Fact]
+    public void New_weights_are_transformed_again()
+    {
+        // The transformed filters are kept while the weights stay the same (inference); an optimizer step changes them.
+        ConvSpec spec = ConvolutionTests.Spec(2, 16, 6, 6, 16, 3, 3, 1, 1, "same");
+        Tensor x = TestData.Uniform(71, spec.InputShape), weight = TestData.Uniform(72, spec.WeightShape);
+        Conv2DOperation op = Operation(weight, "same", 1);
+        op.Forward(x);
+        op.Parameter.Value.Span[17] += 0.5f;
+        Tensor z = op.Forward(x);
+        TestData.AssertClose(NaiveConvolution.Forward(spec, x.Span, op.Parameter.Value.Span), z.Span, Tolerance, "after a weight changed");
+    }
+
+    [Fact]
+    public void Passes_the_numerical_gradient_check()
+    {
+        ConvSpec spec = ConvolutionTests.Spec(2, 16, 5, 5, 16, 3, 3, 1, 1, "same");
+        Conv2DOperation op = Operation(TestData.Uniform(81, spec.WeightShape), "same", 2);
+        GradientCheckReport report = GradientChecker.Check(op, TestData.Uniform(82, spec.InputShape));
+        Assert.True(report.Passed(), report.ToString());
+    }
+}
