@@ -12,7 +12,7 @@ internal interface IInferenceEngine : IDisposable
     float Run(float[] images, int count);
 }
 
-/// <summary>ScratchNet's inference path: <see cref="NeuralNetwork.Forward"/> in inference mode, on a tensor over the batch.</summary>
+/// <summary>ScratchNet's inference path: <see cref="NeuralNetwork.Infer"/>, on a tensor over the batch.</summary>
 internal sealed class ScratchNetEngine(NeuralNetwork network, int[] sample, int threads) : IInferenceEngine
 {
     private readonly NeuralNetwork _network = Configure(network, threads);
@@ -25,7 +25,7 @@ internal sealed class ScratchNetEngine(NeuralNetwork network, int[] sample, int 
         return network;
     }
 
-    public float Run(float[] images, int count) => _network.Forward(new Tensor(images, [count, .. sample]), training: false).Span[0];
+    public float Run(float[] images, int count) => _network.Infer(new Tensor(images, [count, .. sample])).Span[0];
 
     public void Dispose() { }
 }

@@ -23,13 +23,13 @@ internal static class LayerProfile
 
         // ScratchNet: one pass to warm up, one recorded.
         network.Threads = threads;
-        Pass((x, n) => network.Forward(new Tensor(x, [n, .. sample]), training: false), images, count, batch, sampleLength);
+        Pass((x, n) => network.Infer(new Tensor(x, [n, .. sample])), images, count, batch, sampleLength);
         var scratch = new Dictionary<string, double>();
         var byOperation = new Dictionary<string, double>();
         double scratchTotal;
         using (var profile = OperationProfile.Record())
         {
-            scratchTotal = Pass((x, n) => network.Forward(new Tensor(x, [n, .. sample]), training: false), images, count, batch, sampleLength);
+            scratchTotal = Pass((x, n) => network.Infer(new Tensor(x, [n, .. sample])), images, count, batch, sampleLength);
             foreach (var entry in profile.Entries)
             {
                 Add(scratch, paths.GetValueOrDefault(entry.Operation, "?"), entry.Forward.TotalMilliseconds);

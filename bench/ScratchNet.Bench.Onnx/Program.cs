@@ -54,7 +54,7 @@ internal static class Program
         if (options.Profile) return 0;
         Console.WriteLine();
         Console.Write(Table.Format(["model", "threads", "SN median ms", "ORT median ms", "SN p99 ms", "ORT p99 ms", "SN images/s", "ORT images/s", "throughput SN/ORT", "latency ORT/SN"], rows));
-        Console.WriteLine("SN = ScratchNet (NeuralNetwork.Forward), ORT = ONNX Runtime CPU provider; ratios above 1 favour ScratchNet.");
+        Console.WriteLine("SN = ScratchNet (NeuralNetwork.Infer), ORT = ONNX Runtime CPU provider; ratios above 1 favour ScratchNet.");
         return 0;
     }
 

@@ -121,7 +121,7 @@ internal static class EvaluateCommand
             int count = Math.Min(BatchSize, test.Count - start);
             shape[0] = count;
             var batch = new Tensor(test.Images.Span.Slice(start * sample, count * sample).ToArray(), shape);
-            Tensor logits = network.Forward(batch);
+            Tensor logits = network.Infer(batch);
             for (int b = 0; b < count; b++)
                 confusion[test.Labels[start + b], Evaluation.ArgMax(logits.Span.Slice(b * outputs, outputs))]++;
         }

@@ -18,12 +18,13 @@ internal sealed class WinogradConvolution
     private int _imagesTogether = 1;
 
     /// <summary>z = w ∗ x for <paramref name="input"/> [N, C, H, W] and <paramref name="weights"/> [O, C, 3, 3].</summary>
-    public void Forward(Tensor weights, Tensor input, Tensor output, ConvGeometry g, ComputeContext compute)
+    /// <remarks><paramref name="epilogue"/>, when given, runs on each image's output once it is written.</remarks>
+    public void Forward(Tensor weights, Tensor input, Tensor output, ConvGeometry g, ComputeContext compute, IImageEpilogue? epilogue = null)
     {
         int outChannels = weights.Dim(0), batch = input.Dim(0);
         TransformWeightsIfChanged(weights.Span, outChannels, g.Channels);
         EnsureScratch(g, outChannels, batch, compute);
-        compute.For(batch, (Op: this, X: input, Z: output, G: g, Out: outChannels, Compute: compute), static (in s, worker, start, end) =>
+        compute.For(batch, (Op: this, X: input, Z: output, G: g, Out: outChannels, Compute: compute, Epilogue: epilogue), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.G;
             var (rows, columns) = Winograd3x3.Tiles(g);
@@ -47,7 +48,11 @@ internal sealed class WinogradConvolution
                         Gemm.Multiply(false, false, s.Out, width, channels, 1f, a, channels, b, width, 0f, c, width);
                 }
                 for (int i = 0; i < count; i++)
-                    Winograd3x3.TransformOutput(m, s.Out, width, i * tiles, g, s.Z.Span.Slice((n + i) * outputs, outputs));
+                {
+                    Span<float> image = s.Z.Span.Slice((n + i) * outputs, outputs);
+                    Winograd3x3.TransformOutput(m, s.Out, width, i * tiles, g, image);
+                    s.Epilogue?.Apply(image);
+                }
             }
         });
     }

@@ -85,6 +85,11 @@ internal sealed class LayerChain
     // x: [N, ...] → the last layer's output; for loops, not enumerators: a training step allocates nothing.
     public Tensor Forward(Tensor x, bool training)
     {
+        if (!training && InferenceFusion.Active)
+        {
+            for (int i = 0, ran; i < _layers.Length; i += ran) (x, ran) = InferenceFusion.Step(_layers, i, x);
+            return x;
+        }
         for (int i = 0; i < _layers.Length; i++) x = _layers[i].Forward(x, training);
         return x;
     }

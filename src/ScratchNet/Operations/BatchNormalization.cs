@@ -124,8 +124,7 @@ public sealed class BatchNormalization : Operation
         int batch = input.Dim(0), plane = input.SampleLength / Channels, stride = Channels * plane;
         if (!training)
         {
-            _mean[c] = RunningMean[c];
-            _inverseStd[c] = (float)(1.0 / Math.Sqrt((double)RunningVariance[c] + Epsilon));
+            (_mean[c], _inverseStd[c]) = RunningStatistics(c);
             return (_mean[c], _inverseStd[c]);
         }
         ReadOnlySpan<float> x = input.Span;
@@ -150,6 +149,10 @@ public sealed class BatchNormalization : Operation
 
     /// <summary>1/σ of channel <paramref name="c"/> in the last forward pass.</summary>
     internal float InverseStd(int c) => _inverseStd[c];
+
+    /// <summary>The mean and 1/σ that inference uses for channel <paramref name="c"/>: the running ones.</summary>
+    internal (float Mean, float InverseStd) RunningStatistics(int c) =>
+        (RunningMean[c], (float)(1.0 / Math.Sqrt((double)RunningVariance[c] + Epsilon)));
 
     // Short runs (a dense input has one value per channel and sample) go faster without the vector call overhead.
     internal static double Sum(ReadOnlySpan<float> x)

@@ -97,6 +97,12 @@ public sealed class Conv2DOperation : ParamOperation
     /// <summary>Below this many input or output channels the transforms cost more than the multiplications they save.</summary>
     internal const int WinogradMinChannels = 16;
 
+    /// <summary>
+    /// At inference, work to apply to each image's output as soon as it is complete (set by <see cref="Layers.InferenceFusion"/>
+    /// for the duration of one call: a batch normalisation after the convolution); null otherwise. Ignored in training.
+    /// </summary>
+    internal IImageEpilogue? InferenceEpilogue { get; set; }
+
     private bool UsesWinograd(in ConvGeometry g) =>
         AllowWinograd && Winograd3x3.IsSupported && Groups == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
         && _strideHeight == 1 && _strideWidth == 1 && g.Channels >= WinogradMinChannels && OutChannels >= WinogradMinChannels;
@@ -109,11 +115,11 @@ public sealed class Conv2DOperation : ParamOperation
         if (UsesWinograd(g))
         {
             _winograd ??= new WinogradConvolution();
-            _winograd.Forward(Parameter.Value, input, output, g, Compute);
+            _winograd.Forward(Parameter.Value, input, output, g, Compute, Training ? null : InferenceEpilogue);
             return output;
         }
         EnsureScratch(g, input.Dim(0));
-        Compute.For(input.Dim(0), (Op: this, X: input, Z: output), static (in s, worker, start, end) =>
+        Compute.For(input.Dim(0), (Op: this, X: input, Z: output, Epilogue: Training ? null : InferenceEpilogue), static (in s, worker, start, end) =>
         {
             ConvGeometry g = s.Op._geometry;
             int groups = s.Op.Groups, outChannels = s.Op.GroupOutChannels, plane = g.OutputPlane;
@@ -136,6 +142,8 @@ public sealed class Conv2DOperation : ParamOperation
                         Gemm.Multiply(false, false, outChannels, width, g.PatchLength, 1f, w, g.PatchLength, columns, width, 0f, z, width);
                     if (count > 1) Unbatch(product, s.Z.Span, n, count, k, groups, outChannels, plane);
                 }
+                if (s.Epilogue is not null)
+                    for (int i = 0; i < count; i++) s.Epilogue.Apply(s.Z.Span.Slice((n + i) * groups * outputs, groups * outputs));
             }
         });
         return output;

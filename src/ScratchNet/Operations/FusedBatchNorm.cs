@@ -16,7 +16,7 @@ namespace ScratchNet.Operations;
 /// whose derivative the output gives are accepted); a first trip sums dz and dz·x̂, which are dβ and dγ, and
 /// γ times them are Σg and Σg·x̂; a second computes dx = (1/σ)·(g − mean(g) − x̂·mean(g·x̂)) as a·dz + b·x̂ + k.
 /// </remarks>
-public sealed class FusedBatchNorm : Operation
+public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
 {
     private readonly Parameter[] _parameters;
     private Tensor? _normalised;
@@ -137,23 +137,44 @@ public sealed class FusedBatchNorm : Operation
         return dz;
     }
 
-    // x̂ = (x − μ)·s and y = γ·x̂ + β (then max(y, 0) for ReLU), one vector loop per plane.
+    /// <summary>
+    /// The inference pass on one image [C, plane], in place, for a convolution that runs it on each image it has just
+    /// written (<see cref="Layers.InferenceFusion"/>): the arithmetic of <see cref="ComputeOutput"/> at inference, value
+    /// for value, without keeping x̂ (no backward pass follows a fused one).
+    /// </summary>
+    void Kernels.IImageEpilogue.Apply(Span<float> image)
+    {
+        int plane = image.Length / Channels;
+        ReadOnlySpan<float> gamma = _parameters[0].Value.Span, beta = _parameters[1].Value.Span;
+        for (int c = 0; c < Channels; c++)
+        {
+            var (mean, inverseStd) = Statistics.RunningStatistics(c);
+            Span<float> y = image.Slice(c * plane, plane);
+            NormaliseScaleShift(y, mean, inverseStd, gamma[c], beta[c], Activation is ReLU, [], y);
+            if (Activation is not (null or ReLU)) Activation.ApplyTo(y, y);
+        }
+    }
+
+    // x̂ = (x − μ)·s and y = γ·x̂ + β (then max(y, 0) for ReLU), one vector loop per plane; x̂ is not kept when its span
+    // is empty. y may be x.
     private static void NormaliseScaleShift(ReadOnlySpan<float> x, float mean, float inverseStd, float gamma, float beta, bool relu,
         Span<float> xHat, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
         var (vm, vs, vg, vb) = (new Vector<float>(mean), new Vector<float>(inverseStd), new Vector<float>(gamma), new Vector<float>(beta));
+        bool keep = !xHat.IsEmpty;
         for (; i <= x.Length - width; i += width)
         {
             var h = (new Vector<float>(x[i..]) - vm) * vs;
-            h.CopyTo(xHat[i..]);
+            if (keep) h.CopyTo(xHat[i..]);
             var v = vg * h + vb;
             (relu ? Vector.Max(v, Vector<float>.Zero) : v).CopyTo(y[i..]);
         }
         for (; i < x.Length; i++)
         {
-            xHat[i] = (x[i] - mean) * inverseStd;
-            float v = gamma * xHat[i] + beta;
+            float h = (x[i] - mean) * inverseStd;
+            if (keep) xHat[i] = h;
+            float v = gamma * h + beta;
             y[i] = relu ? MathF.Max(v, 0f) : v;
         }
     }

@@ -26,7 +26,7 @@ public sealed record Evaluation(double Loss, double Accuracy)
         for (int start = 0; start < data.Count; start += batchSize)
         {
             var (images, targets) = batches.Next();
-            Tensor logits = network.Forward(images);
+            Tensor logits = network.Infer(images);
             lossSum += network.Loss.Forward(logits, targets) * (double)images.Dim(0);
             correct += CountCorrect(logits, data.Labels, start);
         }

@@ -60,4 +60,19 @@ public class OperationProfileTests
         using var next = OperationProfile.Record();   // the first one ended, so a new one may start
         Assert.Null(next.Find(new ReLU()));
     }
+
+    [Fact]
+    public void A_fused_forward_runs_the_batch_norm_inside_the_convolution()
+    {
+        // NeuralNetwork.Infer fuses a convolution with the batch norm after it: the batch norm's own operation does not run.
+        NeuralNetwork network = ScratchNet.Tests.Training.InferTests.Trained([new Conv2D(16, 3, bias: false), new BatchNorm(activation: new ReLU()), new Flatten(), new Dense(3)], [16, 6, 6], 1);
+        Operation norm = network.Layers[1].Operations[0];
+        Tensor x = TestData.Uniform(31, 2, 16, 6, 6);
+        using (var profile = OperationProfile.Record())
+        {
+            network.Infer(x);
+            Assert.Null(profile.Find(norm));
+            Assert.NotNull(profile.Find(network.Layers[0].Operations[0]));
+        }
+    }
 }
