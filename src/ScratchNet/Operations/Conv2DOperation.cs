@@ -27,7 +27,8 @@ public sealed class Conv2DOperation : ParamOperation
     private float[][] _columns = [], _products = [[]];
     private float[][] _weightGradients = [];
     private int _imagesPerWorker = 1;   // the most images one worker takes in this pass
-    private WinogradConvolution? _winograd;
+    private WinogradConvolution? _winograd, _winogradBackward;
+    private Tensor? _turnedFilters;
 
     /// <summary>Creates the convolution for a weight of shape [O, C/<paramref name="groups"/>, KH, KW].</summary>
     public Conv2DOperation(Parameter weight, int strideHeight, int strideWidth, Padding padding, int groups = 1) : base(weight)
@@ -87,10 +88,9 @@ public sealed class Conv2DOperation : ParamOperation
         plane >= ProductColumns / 2 ? 1 : Math.Clamp((ProductColumns + plane - 1) / plane, 1, Math.Max(1, available));
 
     /// <summary>
-    /// Whether the forward pass may use Winograd's F(2×2, 3×3) (<see cref="Winograd3x3"/>) where it applies: 3×3 kernels,
-    /// stride 1, no groups, at least <see cref="WinogradMinChannels"/> channels in and out, a machine with AVX2. On by
-    /// default; tests turn it off to compare with the im2col path. The backward pass always uses im2col, which gives the
-    /// exact gradients of the convolution.
+    /// Whether the forward pass and the input gradient may use Winograd's F(2×2, 3×3) (<see cref="Winograd3x3"/>) where it
+    /// applies: 3×3 kernels, stride 1, no groups, at least <see cref="WinogradMinChannels"/> channels in and out, a machine
+    /// with AVX2. On by default; tests turn it off to compare with the im2col path. The weight gradient always uses im2col.
     /// </summary>
     internal bool AllowWinograd { get; set; } = true;
 
@@ -190,6 +190,15 @@ public sealed class Conv2DOperation : ParamOperation
     {
         ConvGeometry g = _geometry;
         Tensor inputGradient = InputGradientBuffer();
+        if (UsesWinograd(g) && TransposedGeometry(g) is { } transposed)
+        {
+            // ∂L/∂x is itself a 3×3 stride-1 convolution: of ∂L/∂Z with the filters turned by 180° and their in and out
+            // channels swapped, padded by 2 − p: the same Winograd pass as the forward one.
+            TurnFilters();
+            _winogradBackward ??= new WinogradConvolution();
+            _winogradBackward.Forward(_turnedFilters!, outputGradient, inputGradient, transposed, Compute);
+            return inputGradient;
+        }
         EnsureScratch(g, inputGradient.Dim(0));
         Compute.For(inputGradient.Dim(0), (Op: this, Dz: outputGradient, Dx: inputGradient), static (in s, worker, start, end) =>
         {
@@ -218,6 +227,28 @@ public sealed class Conv2DOperation : ParamOperation
             }
         });
         return inputGradient;
+    }
+
+    // The geometry of ∂L/∂x = ∂L/∂Z ⋆ turned filters: input [O, OH, OW], output [C, H, W], padding 2 − p before and what
+    // makes the sizes match after; null when a padding would be negative (more than 2 on a side), which im2col handles.
+    private ConvGeometry? TransposedGeometry(in ConvGeometry g)
+    {
+        int top = 2 - g.PadTop, left = 2 - g.PadLeft, bottom = g.Height - g.OutputHeight + g.PadTop, right = g.Width - g.OutputWidth + g.PadLeft;
+        if (top < 0 || left < 0 || bottom < 0 || right < 0) return null;
+        return new ConvGeometry(OutChannels, g.OutputHeight, g.OutputWidth, 3, 3, 1, 1, top, left, bottom, right);
+    }
+
+    // turned[c, o, u, v] = w[o, c, 2 − u, 2 − v]: the filters of the transposed convolution.
+    private void TurnFilters()
+    {
+        Tensor w = Parameter.Value;
+        int outChannels = w.Dim(0), inChannels = w.Dim(1);
+        if (_turnedFilters is null || _turnedFilters.Length != w.Length) _turnedFilters = new Tensor(inChannels, outChannels, 3, 3);
+        ReadOnlySpan<float> source = w.Span;
+        Span<float> turned = _turnedFilters.Span;
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < inChannels; c++)
+                for (int k = 0; k < 9; k++) turned[(c * outChannels + o) * 9 + 8 - k] = source[(o * inChannels + c) * 9 + k];
     }
 
     // Image i's group-k output [O, P] is columns [i·P, (i+1)·P) of the side-by-side product [O, count·P]: copied out to NCHW.
