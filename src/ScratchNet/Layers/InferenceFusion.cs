@@ -5,17 +5,18 @@ using ScratchNet.Operations.Activations;
 namespace ScratchNet.Layers;
 
 /// <summary>
-/// Inference that runs a convolution and the batch normalisation after it as one pass: the convolution hands each image's
-/// output, still in cache, to the batch norm's inference arithmetic, instead of the batch norm reading the whole batch
-/// back from memory afterwards. The numbers are the same, bit for bit, as running the two layers one after the other
-/// (the same operations on the same values), which the tests check for every preset.
+/// Inference that runs a convolution and the work after it as one pass: the convolution hands each image's output,
+/// still in cache, to the batch norm after it (its inference arithmetic), or to its own bias and activation, instead of
+/// these reading the whole batch back from memory afterwards. The numbers are the same, bit for bit, as running the
+/// operations one after the other (the same operations on the same values), which the tests check for every preset.
 /// </summary>
 /// <remarks>
 /// Only <see cref="Training.NeuralNetwork.Infer"/> turns it on, for the duration of one call on its thread: a fused batch
 /// norm does not fill the caches its backward pass reads, so <see cref="Layer.Forward"/> and
 /// <c>NeuralNetwork.Forward</c>, which a backward pass may follow, never fuse. A pair fuses when the convolution has no
 /// bias, no activation and no flatten (the batch norm does all three's work), and the batch norm runs as one
-/// <see cref="FusedBatchNorm"/> (images; no activation, or ReLU, tanh or sigmoid).
+/// <see cref="FusedBatchNorm"/> (images; no activation, or ReLU, tanh or sigmoid). Otherwise a convolution's own
+/// activation, with its bias or without, fuses when its values do not depend on how the batch is cut up (ReLU, tanh).
 /// </remarks>
 internal static class InferenceFusion
 {
@@ -45,33 +46,42 @@ internal static class InferenceFusion
     /// </summary>
     public static (Tensor Output, int Layers) Step(IReadOnlyList<Layer> layers, int index, Tensor x)
     {
-        if (index + 1 < layers.Count && layers[index] is Conv2D convolution && layers[index + 1] is BatchNorm norm
-            && Fusable(convolution, norm, out Conv2DOperation? operation, out FusedBatchNorm? epilogue))
+        if (layers[index] is not Conv2D convolution || !convolution.IsBuilt || x.Rank != 4 || !x.Shape[1..].SequenceEqual(convolution.InputSampleShape)
+            || convolution.Operations is not [Conv2DOperation operation, ..])
+            return (layers[index].Forward(x, training: false), 1);
+        IReadOnlyList<Operation> operations = convolution.Operations;
+        IImageEpilogue? epilogue = null;
+        int ran = 1, after = 1;   // after: the first of the convolution layer's own operations still to run
+        if (index + 1 < layers.Count && layers[index + 1] is BatchNorm norm && TakesBatchNorm(convolution, operation, norm) is { } fused)
+            (epilogue, ran) = (fused, 2);
+        else if (operations.Count > 1 && FusesPerImage(operations[1]))
+            (epilogue, after) = ((IImageEpilogue)operations[1], 2);
+        if (epilogue is null) return (convolution.Forward(x, training: false), 1);
+
+        operation.InferenceEpilogue = epilogue;
+        try
         {
-            operation.InferenceEpilogue = epilogue;
-            try
-            {
-                return (convolution.Forward(x, training: false), 2);
-            }
-            finally
-            {
-                operation.InferenceEpilogue = null;
-            }
+            x = operation.Forward(x, training: false);
         }
-        return (layers[index].Forward(x, training: false), 1);
+        finally
+        {
+            operation.InferenceEpilogue = null;
+        }
+        for (int i = after; i < operations.Count; i++) x = operations[i].Forward(x, training: false);   // Linear, Flatten
+        return (x, ran);
     }
 
-    private static bool Fusable(Conv2D convolution, BatchNorm norm,
-        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Conv2DOperation? operation,
-        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FusedBatchNorm? epilogue)
+    // The batch norm after a convolution with no bias, activation or flatten, when it runs as one FusedBatchNorm for the
+    // convolution's channels.
+    private static FusedBatchNorm? TakesBatchNorm(Conv2D convolution, Conv2DOperation operation, BatchNorm norm) =>
+        norm.IsBuilt && !convolution.HasBias && !convolution.Flattens && convolution.Operations is [_, Linear]
+        && norm.Operations is [FusedBatchNorm fused] && fused.Statistics.Channels == operation.Parameter.Value.Dim(0) ? fused : null;
+
+    // The convolution layer's own activation (or bias and activation), when applying it per image gives the same bits.
+    private static bool FusesPerImage(Operation operation) => operation switch
     {
-        operation = null;
-        epilogue = null;
-        if (!convolution.IsBuilt || !norm.IsBuilt || convolution.HasBias || convolution.Flattens || convolution.Activation is not Linear) return false;
-        if (convolution.Operations is not [Conv2DOperation conv, Linear] || norm.Operations is not [FusedBatchNorm fused]) return false;
-        // The batch norm was built for the convolution's output: the same channels.
-        if (fused.Statistics.Channels != conv.Parameter.Value.Dim(0)) return false;
-        (operation, epilogue) = (conv, fused);
-        return true;
-    }
+        Activation { FusesPerImage: true } => true,
+        BiasActivation { Activation.FusesPerImage: true } => true,
+        _ => false,
+    };
 }

@@ -13,7 +13,7 @@ namespace ScratchNet.Operations;
 /// ∂L/∂b[c] = Σ ∂L/∂z over the batch and the plane. Per-plane sums are kept and added over the batch in
 /// order, so any thread count gives the same bits.
 /// </remarks>
-public sealed class BiasActivation : ParamOperation
+public sealed class BiasActivation : ParamOperation, Kernels.IImageEpilogue
 {
     private Tensor? _preActivation, _gradient;
     private float[] _planeSums = [];
@@ -56,6 +56,20 @@ public sealed class BiasActivation : ParamOperation
             }
         });
         return output;
+    }
+
+    /// <summary>
+    /// z = x + b[c], y = f(z) in place on one image [C, plane], for a convolution that applies it as it writes (inference
+    /// fusion): the arithmetic of <see cref="ComputeOutput"/>, value for value, when the activation fuses per image.
+    /// </summary>
+    void Kernels.IImageEpilogue.Apply(Span<float> image)
+    {
+        ReadOnlySpan<float> b = Parameter.Value.Span;
+        int plane = image.Length / Channels;
+        if (plane == 1) TensorPrimitives.Add(image, b, image);
+        else
+            for (int c = 0; c < Channels; c++) TensorPrimitives.Add(image.Slice(c * plane, plane), b[c], image.Slice(c * plane, plane));
+        Activation.ApplyTo(image, image);
     }
 
     // The whole backward pass: ∂L/∂z serves both gradients, so it is computed once, with the per-plane sums of ∂L/∂b.

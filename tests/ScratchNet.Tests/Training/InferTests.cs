@@ -89,6 +89,18 @@ public class InferTests
     }
 
     [Fact]
+    public void Convolutions_fuse_their_own_bias_and_activation()
+    {
+        // Bias + ReLU (BiasActivation) on both conv paths, tanh without bias then flatten, and sigmoid, which is not fused.
+        Layer[] layers =
+        [
+            new Conv2D(16, 3, activation: new ReLU()), new Conv2D(16, 3, activation: new ReLU()), new Conv2D(8, 3, stride: 2, activation: new Sigmoid()),
+            new Conv2D(16, 3, bias: false, activation: new Tanh()), new Conv2D(4, 3, bias: false, activation: new Tanh(), flatten: true), new Dense(3),
+        ];
+        AssertInferIsForward(Trained(layers, [2, 11, 9], 2), [2, 11, 9]);
+    }
+
+    [Fact]
     public void Training_after_inference_is_unchanged()
     {
         // Infer skips the batch norms' caches; the next training step must not notice.

@@ -4,7 +4,7 @@ namespace ScratchNet.Operations.Activations;
 /// An element-wise function y = f(x). Subclasses give f and its derivative; the derivative may use
 /// the input x, the output y, or both, whichever is cheaper and more exact.
 /// </summary>
-public abstract class Activation : Operation
+public abstract class Activation : Operation, Kernels.IImageEpilogue
 {
     // Element-wise work is split among threads in blocks of this many values; smaller tensors stay on one thread.
     private const int Block = 16384;
@@ -46,6 +46,18 @@ public abstract class Activation : Operation
     /// Fused operations then keep y alone and save a trip through memory.
     /// </summary>
     internal virtual bool DerivativeFromOutput => false;
+
+    /// <summary>
+    /// y = f(x) in place on one image, for a convolution that applies it as it writes (inference fusion, see
+    /// <c>Layers.InferenceFusion</c>); only for activations whose values do not depend on how the tensor is cut up.
+    /// </summary>
+    void Kernels.IImageEpilogue.Apply(Span<float> image) => Apply(image, image);
+
+    /// <summary>
+    /// Whether f(x) is the same for a value wherever the span it sits in starts and ends (so that applying it per image
+    /// gives the bits of applying it per block of the whole batch), and f may write over its input: ReLU and tanh.
+    /// </summary>
+    internal virtual bool FusesPerImage => false;
 
     /// <summary>y = f(x) on one block, for operations that fuse the activation with other work (<see cref="BiasActivation"/>).</summary>
     internal void ApplyTo(ReadOnlySpan<float> x, Span<float> y) => Apply(x, y);

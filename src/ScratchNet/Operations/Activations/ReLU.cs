@@ -9,6 +9,9 @@ public sealed class ReLU : Activation
     // max(x, 0) > 0 exactly when x > 0, so the mask can come from y.
     internal override bool DerivativeFromOutput => true;
 
+    // max(x, 0) is exact: no value depends on its neighbours or on the vector width.
+    internal override bool FusesPerImage => true;
+
     /// <inheritdoc />
     protected override void Apply(ReadOnlySpan<float> x, Span<float> y) =>
         System.Numerics.Tensors.TensorPrimitives.Max(x, 0f, y);
