@@ -24,6 +24,9 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         new("res7-fwd", false, false, 128, 539, 1152),   // 128→128 at 7×7, eleven images side by side
         new("wino28", false, false, 32, 196, 32),        // one of Winograd's 16 products, 32→32 at 28×28
         new("wino7", false, false, 128, 192, 128),       // the same, 128→128 at 7×7, twelve images side by side
+        new("wino28x3", false, false, 32, 588, 32),      // wino28 with three images side by side
+        new("wino14", false, false, 64, 196, 64),        // 64→64 at 14×14, four images side by side
+        new("wino14x3", false, false, 64, 588, 64),      // the same, twelve images
     ];
 
     public static GemmShape Find(string name) => All.First(s => s.Name == name);

@@ -8,11 +8,13 @@ namespace ScratchNet.Kernels;
 /// <remarks>
 /// U is computed again only when the weights changed since the last call (compared value by value, which costs far
 /// less than the transform), so inference with fixed weights transforms them once. Images share a product until it
-/// has about <see cref="ProductColumns"/> columns (a 7×7 output has 16 tiles), as in the im2col path.
+/// has about <see cref="ProductColumns"/> columns (a 7×7 output has 16 tiles): with only 32 to 128 terms per sum, the
+/// products are short, and measured, 32×32 channels ran at 68 GFLOP/s with one 28×28 image's 196 tiles and at 82 with
+/// three images' 588.
 /// </remarks>
 internal sealed class WinogradConvolution
 {
-    private const int ProductColumns = 192;
+    private const int ProductColumns = 576;
     private float[] _weightsSeen = [], _transformed = [];
     private float[][] _inputs = [], _products = [], _padded = [];
     private int _imagesTogether = 1;
