@@ -8,6 +8,9 @@ public sealed class Tanh : Activation
     // 1 − y² needs only y.
     internal override bool DerivativeFromOutput => true;
 
+    // TanhKernel gives each value the same arithmetic wherever the span is cut.
+    internal override bool FusesPerImage => true;
+
     /// <inheritdoc />
     protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => Kernels.TanhKernel.Apply(x, y);
 
