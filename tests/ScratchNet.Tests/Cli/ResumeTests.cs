@@ -33,7 +33,7 @@ public sealed class ResumeTests : IDisposable
             var clock = Stopwatch.StartNew();
             while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
             Assert.True(File.Exists(checkpoint), "no checkpoint was written");
-            Thread.Sleep(300); // into epoch 2
+            Thread.Sleep(50); // into epoch 2
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
@@ -71,7 +71,9 @@ public sealed class ResumeTests : IDisposable
 
     /// <summary>
     /// Starts `scratchnet ARGUMENTS` as a process, waits for <paramref name="checkpoint"/> (the end of epoch 1), lets it run
-    /// 300 ms into epoch 2 and sends SIGINT, as Ctrl-C does (or the given <paramref name="signal"/>); returns the exit code and stderr.
+    /// a few batches into epoch 2 and sends SIGINT, as Ctrl-C does (or the given <paramref name="signal"/>); returns the
+    /// exit code and stderr. The signal goes straight through libc's kill(2): starting a `kill` process took long enough
+    /// on a loaded machine for a short run to finish first.
     /// </summary>
     internal static async Task<(int ExitCode, string Error)> RunUntilCtrlC(string[] arguments, string checkpoint, string signal = "INT")
     {
@@ -83,8 +85,8 @@ public sealed class ResumeTests : IDisposable
         _ = process.StandardOutput.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         while (!File.Exists(checkpoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
-        Thread.Sleep(300); // into epoch 2
-        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString()])) kill.WaitForExit();
+        Thread.Sleep(20); // into epoch 2
+        Assert.True(Signal.Send(process.Id, signal == "INT" ? Signal.Interrupt : Signal.Terminate) == 0, "kill(2) failed");
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl-C");
         return (process.ExitCode, await errorText);
     }
@@ -119,4 +121,14 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("drop --epochs", error);
     }
+}
+
+/// <summary>POSIX signals sent without starting a process.</summary>
+internal static partial class Signal
+{
+    public const int Interrupt = 2, Terminate = 15;
+
+    /// <summary>kill(2): 0 on success.</summary>
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Send(int pid, int signal);
 }
