@@ -1,4 +1,3 @@
-using ScratchNet.Kernels;
 using ScratchNet.Layers;
 using ScratchNet.Losses;
 using ScratchNet.Models;
