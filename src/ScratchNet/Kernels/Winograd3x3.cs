@@ -28,7 +28,7 @@ namespace ScratchNet.Kernels;
 /// tile is computed the same way whatever else is in its product, so results do not depend on the thread count.
 /// </para>
 /// </remarks>
-public static class Winograd3x3
+public static partial class Winograd3x3
 {
     /// <summary>Transformed tile positions.</summary>
     public const int Positions = 16;

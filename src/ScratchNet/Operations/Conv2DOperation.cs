@@ -28,6 +28,7 @@ public sealed class Conv2DOperation : ParamOperation
     private float[][] _weightGradients = [];
     private int _imagesPerWorker = 1;   // the most images one worker takes in this pass
     private WinogradConvolution? _winograd, _winogradBackward;
+    private WinogradWeightGradient? _winogradWeightGradient;
     private Tensor? _turnedFilters;
 
     /// <summary>Creates the convolution for a weight of shape [O, C/<paramref name="groups"/>, KH, KW].</summary>
@@ -88,9 +89,9 @@ public sealed class Conv2DOperation : ParamOperation
         plane >= ProductColumns / 2 ? 1 : Math.Clamp((ProductColumns + plane - 1) / plane, 1, Math.Max(1, available));
 
     /// <summary>
-    /// Whether the forward pass and the input gradient may use Winograd's F(2×2, 3×3) (<see cref="Winograd3x3"/>) where it
+    /// Whether the forward pass and both gradients may use Winograd's F(2×2, 3×3) (<see cref="Winograd3x3"/>) where it
     /// applies: 3×3 kernels, stride 1, no groups, at least <see cref="WinogradMinChannels"/> channels in and out, a machine
-    /// with AVX2. On by default; tests turn it off to compare with the im2col path. The weight gradient always uses im2col.
+    /// with AVX2. On by default; tests turn it off to compare with the im2col path.
     /// </summary>
     internal bool AllowWinograd { get; set; } = true;
 
@@ -153,6 +154,12 @@ public sealed class Conv2DOperation : ParamOperation
     protected override void ComputeParameterGradient(Tensor outputGradient)
     {
         ConvGeometry g = _geometry;
+        if (UsesWinograd(g))
+        {
+            _winogradWeightGradient ??= new WinogradWeightGradient();
+            _winogradWeightGradient.Compute(Input, outputGradient, g, Compute, Parameter.Gradient.Span);
+            return;
+        }
         EnsureScratch(g, Input.Dim(0)); // the thread count may have grown since the forward pass
         int weights = Parameter.Value.Length;
         int workers = Compute.For(Input.Dim(0), (Op: this, X: Input, Dz: outputGradient), static (in s, worker, start, end) =>
