@@ -90,13 +90,22 @@ public sealed class Conv2DOperation : ParamOperation
 
     /// <summary>
     /// Whether the forward pass and both gradients may use Winograd's F(2×2, 3×3) (<see cref="Winograd3x3"/>) where it
-    /// applies: 3×3 kernels, stride 1, no groups, at least <see cref="WinogradMinChannels"/> channels in and out, a machine
-    /// with AVX2. On by default; tests turn it off to compare with the im2col path.
+    /// applies: 3×3 kernels, stride 1, no groups, at least <see cref="WinogradMinChannels"/> channels in and out, an output
+    /// of at least <see cref="WinogradMinOutputSize"/> rows and columns, a machine with AVX2. On by default; tests turn it
+    /// off to compare with the im2col path.
     /// </summary>
     internal bool AllowWinograd { get; set; } = true;
 
     /// <summary>Below this many input or output channels the transforms cost more than the multiplications they save.</summary>
     internal const int WinogradMinChannels = 16;
+
+    /// <summary>
+    /// Below this many output rows or columns im2col is faster: a 7×7 output fills 4×4 tiles (8×8 outputs, a quarter
+    /// wasted) whose rows of four use half of each eight-tile vector transform; measured on fashion-resnet's 128-channel
+    /// 7×7 layers, all three passes ran 5–15 % slower than im2col at one and two threads. Tests lower it to reach
+    /// partial tiles on small inputs.
+    /// </summary>
+    internal int WinogradMinOutputSize { get; set; } = 8;
 
     /// <summary>
     /// At inference, work to apply to each image's output as soon as it is complete (set by <see cref="Layers.InferenceFusion"/>
@@ -106,7 +115,8 @@ public sealed class Conv2DOperation : ParamOperation
 
     private bool UsesWinograd(in ConvGeometry g) =>
         AllowWinograd && Winograd3x3.IsSupported && Groups == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
-        && _strideHeight == 1 && _strideWidth == 1 && g.Channels >= WinogradMinChannels && OutChannels >= WinogradMinChannels;
+        && _strideHeight == 1 && _strideWidth == 1 && g.Channels >= WinogradMinChannels && OutChannels >= WinogradMinChannels
+        && g.OutputHeight >= WinogradMinOutputSize && g.OutputWidth >= WinogradMinOutputSize;
 
     /// <inheritdoc />
     protected override Tensor ComputeOutput(Tensor input)

@@ -32,6 +32,7 @@ public class WinogradConvolutionTests
         {
             Compute = new ComputeContext(threads),
             AllowWinograd = winograd,
+            WinogradMinOutputSize = 1,   // small outputs too: they have the partial tiles
         };
 
     [Theory]
@@ -62,6 +63,19 @@ public class WinogradConvolutionTests
             reference.Backward(dz);
             TestData.AssertClose(reference.Parameter.Gradient.Span.ToArray(), op.Parameter.Gradient.Span, Tolerance, "weight gradient against im2col");
         }
+    }
+
+    [Theory]
+    [InlineData(7, false)]
+    [InlineData(8, true)]
+    public void Outputs_smaller_than_eight_use_im2col(int size, bool winograd)
+    {
+        // The forward pass itself tells: Winograd's sums differ from im2col's in the last bits, im2col's match it exactly.
+        ConvSpec spec = ConvolutionTests.Spec(2, 16, size, size, 16, 3, 3, 1, 1, "same");
+        Tensor x = TestData.Uniform(91, spec.InputShape), weight = TestData.Uniform(92, spec.WeightShape);
+        var byDefault = new Conv2DOperation(TestData.Parameter("weight", weight), 1, 1, ConvolutionTests.ParsePadding("same"));
+        float[] im2col = Operation(weight, "same", 1, winograd: false).Forward(x).Span.ToArray();
+        Assert.Equal(!winograd, byDefault.Forward(x).Span.SequenceEqual(im2col));
     }
 
     [Fact]
