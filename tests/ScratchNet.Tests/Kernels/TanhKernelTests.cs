@@ -82,4 +82,34 @@ public class TanhKernelTests
         TanhKernel.Apply(x, x);
         Assert.Equal(expected, x);
     }
+
+    [Fact]
+    public void DerivativeMatchesTheThreeStepFormulaBitForBitWhereverTheSpanIsCut()
+    {
+        var random = new Random(4);
+        var y = new float[1003];
+        var dy = new float[y.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = (float)(random.NextDouble() * 2 - 1);
+            dy[i] = (float)(random.NextDouble() * 4 - 2);
+        }
+        var expected = new float[y.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            float square = y[i] * y[i];   // one rounding per step, as the kernel does
+            float oneMinus = 1f - square;
+            expected[i] = oneMinus * dy[i];
+        }
+        var pieces = new float[y.Length];
+        for (int start = 0, length = 1; start < y.Length; start += length, length = length % 13 + 1)
+        {
+            int n = Math.Min(length, y.Length - start);
+            TanhKernel.Derivative(y.AsSpan(start, n), dy.AsSpan(start, n), pieces.AsSpan(start, n));
+        }
+        Assert.Equal(expected, pieces);
+        var whole = new float[y.Length];
+        TanhKernel.Derivative(y, dy, whole);
+        Assert.Equal(expected, whole);
+    }
 }

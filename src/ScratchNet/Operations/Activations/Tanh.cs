@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace ScratchNet.Operations.Activations;
 
 /// <summary>y = tanh(x); dy/dx = 1 − y².</summary>
@@ -17,9 +15,6 @@ public sealed class Tanh : Activation
     /// <inheritdoc />
     protected override void Differentiate(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        // dx = dy·(1 − y²), in three vector passes.
-        TensorPrimitives.Multiply(y, y, dx);
-        TensorPrimitives.Subtract(1f, dx, dx);
-        TensorPrimitives.Multiply(dx, dy, dx);
+        Kernels.TanhKernel.Derivative(y, dy, dx);
     }
 }
