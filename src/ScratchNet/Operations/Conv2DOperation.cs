@@ -29,6 +29,7 @@ public sealed class Conv2DOperation : ParamOperation
     private int _imagesPerWorker = 1;   // the most images one worker takes in this pass
     private WinogradConvolution? _winograd, _winogradBackward;
     private WinogradWeightGradient? _winogradWeightGradient;
+    private DirectConvolution? _direct;
     private Tensor? _turnedFilters;
 
     /// <summary>Creates the convolution for a weight of shape [O, C/<paramref name="groups"/>, KH, KW].</summary>
@@ -53,6 +54,9 @@ public sealed class Conv2DOperation : ParamOperation
     private int OutChannels => Parameter.Value.Dim(0);
 
     private int GroupOutChannels => OutChannels / Groups;
+
+    /// <summary>How the last forward pass was computed (tests and profiles read it).</summary>
+    internal ConvolutionAlgorithm LastForwardAlgorithm { get; private set; }
 
     /// <summary>The geometry of the last forward pass.</summary>
     public ConvGeometry Geometry => _geometry;
@@ -113,6 +117,16 @@ public sealed class Conv2DOperation : ParamOperation
     /// </summary>
     internal IImageEpilogue? InferenceEpilogue { get; set; }
 
+    /// <summary>
+    /// Whether the forward pass may compute a stride-1 convolution of at most <see cref="DirectConvolution.MaxChannels"/>
+    /// input channels directly (<see cref="DirectConvolution"/>), without im2col. On by default; tests turn it off.
+    /// </summary>
+    internal bool AllowDirect { get; set; } = true;
+
+    private bool UsesDirect(in ConvGeometry g) =>
+        AllowDirect && DirectConvolution.IsSupported && Groups == 1 && _strideHeight == 1 && _strideWidth == 1
+        && g.Channels <= DirectConvolution.MaxChannels && g.OutputWidth >= 8;
+
     private bool UsesWinograd(in ConvGeometry g) =>
         AllowWinograd && Winograd3x3.IsSupported && Groups == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
         && _strideHeight == 1 && _strideWidth == 1 && g.Channels >= WinogradMinChannels && OutChannels >= WinogradMinChannels
@@ -125,10 +139,19 @@ public sealed class Conv2DOperation : ParamOperation
         Tensor output = OutputBuffer(input.Dim(0), OutChannels, g.OutputHeight, g.OutputWidth);
         if (UsesWinograd(g))
         {
+            LastForwardAlgorithm = ConvolutionAlgorithm.Winograd;
             _winograd ??= new WinogradConvolution();
             _winograd.Forward(Parameter.Value, input, output, g, Compute, Training ? null : InferenceEpilogue);
             return output;
         }
+        if (UsesDirect(g))
+        {
+            LastForwardAlgorithm = ConvolutionAlgorithm.Direct;
+            _direct ??= new DirectConvolution();
+            _direct.Forward(Parameter.Value, input, output, g, Compute, Training ? null : InferenceEpilogue);
+            return output;
+        }
+        LastForwardAlgorithm = ConvolutionAlgorithm.Im2Col;
         EnsureScratch(g, input.Dim(0));
         Compute.For(input.Dim(0), (Op: this, X: input, Z: output, Epilogue: Training ? null : InferenceEpilogue), static (in s, worker, start, end) =>
         {
