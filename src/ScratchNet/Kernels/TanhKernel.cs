@@ -103,7 +103,7 @@ public static class TanhKernel
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.500000005f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.00000004f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
-        Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        Vector256<int> scale = (Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23;   // n is a small integer: no saturation needed
         return p * scale.AsSingle();
     }
 }
