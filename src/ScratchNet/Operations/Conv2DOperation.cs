@@ -18,6 +18,10 @@ namespace ScratchNet.Operations;
 /// Grouped convolution (groups G, MobileNet's depthwise when G = C): the weight is [O, C/G, KH, KW], and group g
 /// convolves input channels [g·C/G, (g+1)·C/G) into output channels [g·O/G, (g+1)·O/G). Each group is the plain
 /// convolution above on its own slices (contiguous in NCHW and in OIHW), so G = 1 is exactly the ungrouped kernel.
+/// Two faster paths compute the same convolution where they pay (docs/maths.md): Winograd's F(2×2, 3×3) for all three
+/// passes of 3×3 stride-1 layers with 16 or more channels and outputs of 8×8 or more (<see cref="WinogradConvolution"/>,
+/// <see cref="WinogradWeightGradient"/>), equal to im2col's result up to rounding; and a direct forward pass for
+/// stride 1 and at most four input channels (<see cref="DirectConvolution"/>), equal to it bit for bit.
 /// </remarks>
 public sealed class Conv2DOperation : ParamOperation
 {
