@@ -105,7 +105,7 @@ internal static class TrainCommand
         string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";
         string scheduleText = s.Schedule == "constant" ? "" : $", {s.Schedule} schedule to {s.FinalLearningRate:G3}";
         string warmupText = s.WarmupEpochs > 0 ? $" after {s.WarmupEpochs} warm-up epochs" : "";
-        console.Info("training", $"{s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augment ? ", augmented" : "")}, {s.Threads} threads");
+        console.Info("training", $"{s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augmentation is { } augmentation ? $", augmented ({augmentation.Describe()})" : "")}, {s.Threads} threads");
     }
 
     // Trains until the last epoch, early stopping or Ctrl-C; Complete is false after Ctrl-C.
@@ -117,7 +117,7 @@ internal static class TrainCommand
         {
             Epochs = s.Epochs, BatchSize = s.BatchSize, EvalEvery = s.EvalEvery, Seed = s.Seed,
             Schedule = OptimizerCatalog.CreateSchedule(s.Schedule, s.LearningRate, s.FinalLearningRate, s.Epochs, s.WarmupEpochs, batchesPerEpoch),
-            Augmentation = s.Augment ? Augmentation.Standard : null,
+            Augmentation = s.Augmentation,
             Patience = s.Patience,
             RestoreBestWeights = data.Validation is not null,
             Workers = workers,

@@ -37,7 +37,7 @@ internal sealed class TrainOptions
     private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" }.Positive();
     private readonly Option<int?> _validation = new Option<int?>("--validation") { Description = "Hold out N training images for validation (model selection); the test set is then used only for the final figure" }.Positive();
     private readonly Option<int?> _patience = new Option<int?>("--patience") { Description = "Early stopping: stop after N evaluations without a better validation accuracy and keep the best weights (needs --validation)" }.Positive();
-    private readonly Option<bool> _augment = new("--augment") { Description = "Augment training images: random shifts of up to 2 pixels, horizontal flips and random erasing (presets may lighten their dropout)" };
+    private readonly Option<bool> _augment = new("--augment") { Description = "Augment training images: random shifts of up to 2 pixels, horizontal flips and random erasing (a preset may bring its own augmentation and lighten its dropout; the log says what is used)" };
     private readonly Option<int> _evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N epochs", DefaultValueFactory = _ => 1 }.Positive();
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<string?> _memoryBudget = new Option<string?>("--memory-budget")

@@ -24,10 +24,13 @@ namespace ScratchNet.Models;
 /// Layers for training on augmented images, when they differ from <paramref name="CreateLayers"/>: augmentation
 /// regularises by itself, so a preset may lighten its dropout under it. Null: the same layers either way.
 /// </param>
+/// <param name="Augmentation">
+/// The augmentation the preset was tuned with, used when augmented training is asked for. Null: <see cref="Training.Augmentation.Standard"/>.
+/// </param>
 public sealed record ModelPreset(
     string Name, string Description, float LearningRate, float Momentum, int BatchSize, int Epochs,
     Func<int, IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f,
-    Func<int, IReadOnlyList<Layer>>? CreateAugmentedLayers = null)
+    Func<int, IReadOnlyList<Layer>>? CreateAugmentedLayers = null, Augmentation? Augmentation = null)
 {
     /// <summary>
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
@@ -86,11 +89,12 @@ public sealed record ModelPreset(
     /// </summary>
     public static ModelPreset FashionResNet { get; } = new(
         "fashion-resnet", "ResNet: conv3x3 32, 3 stages of 2 residual blocks (32, 64, 128), global average pool, Dense 10",
-        LearningRate: 0.1f, Momentum: 0.9f, BatchSize: 128, Epochs: 20,
+        LearningRate: 0.1f, Momentum: 0.9f, BatchSize: 128, Epochs: 25,
         classes => [new Conv2D(32, 3, bias: false), new BatchNorm(activation: new ReLU()),
                BasicBlock(32), BasicBlock(32), BasicBlock(64, stride: 2), BasicBlock(64), BasicBlock(128, stride: 2), BasicBlock(128),
                new GlobalAvgPool2D(), new Dense(classes)],
-        Optimizer: "nesterov", Schedule: "cosine", WeightDecay: 5e-4f);
+        Optimizer: "nesterov", Schedule: "cosine", WeightDecay: 5e-4f,
+        Augmentation: new Augmentation(EraseProbability: 0));
 
     /// <summary>Every preset, by name.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn, FashionResNet];

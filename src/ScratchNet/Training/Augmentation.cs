@@ -21,6 +21,16 @@ public sealed record Augmentation(int MaxShift = 2, bool FlipHorizontally = true
     // Zhong et al.'s settings: erased area in [2 %, 40 %] of the image, aspect ratio in [0.3, 1/0.3].
     private const double MinEraseArea = 0.02, MaxEraseArea = 0.4, MinEraseAspect = 0.3;
 
+    /// <summary>What is done to a training image, for logs: e.g. "shifts up to 2 px, horizontal flips, random erasing in 50 % of images".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>(3);
+        if (MaxShift > 0) parts.Add($"shifts up to {MaxShift} px");
+        if (FlipHorizontally) parts.Add("horizontal flips");
+        if (EraseProbability > 0) parts.Add(FormattableString.Invariant($"random erasing in {EraseProbability * 100:0.#} % of images"));
+        return parts.Count == 0 ? "nothing changed" : string.Join(", ", parts);
+    }
+
     internal void Validate()
     {
         if (MaxShift is < 0 or > 8)

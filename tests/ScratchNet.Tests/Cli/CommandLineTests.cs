@@ -113,6 +113,7 @@ public sealed class CommandLineTests
 
             Assert.True(code == 0, $"exit {code}: {error}");
             Assert.Contains("200 held out for validation", output);
+            Assert.Contains("augmented (shifts up to 2 px, horizontal flips, random erasing in 50 % of images)", output);
             Assert.Contains("weights of the best validation epoch", output);
             var network = ScratchNet.Training.NeuralNetwork.Load(Path.Combine(folder, "model.safetensors"));
             Assert.Equal(61_706, network.ParameterCount);

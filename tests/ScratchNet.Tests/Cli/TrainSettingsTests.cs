@@ -138,6 +138,15 @@ public sealed class TrainSettingsTests
     }
 
     [Fact]
+    public void Augmentation_IsThePresetsOwnOrTheStandardOne_AndNoneWithoutAugment()
+    {
+        Assert.Null((Everything with { Augment = false }).Augmentation);
+        Assert.Same(Augmentation.Standard, Everything.Augmentation);
+        Assert.Same(ModelPreset.FashionResNet.Augmentation, (Everything with { ModelName = "fashion-resnet", Preset = ModelPreset.FashionResNet }).Augmentation);
+        Assert.Same(Augmentation.Standard, (Everything with { ModelName = "my-model", Preset = null, SpecPath = "my-model.json" }).Augmentation);
+    }
+
+    [Fact]
     public void PresetLookup_IgnoresCase()
     {
         Assert.Same(ModelPreset.LeNet5, ModelPreset.Find("LeNet5"));

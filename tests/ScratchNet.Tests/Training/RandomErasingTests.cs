@@ -66,6 +66,23 @@ public sealed class RandomErasingTests
     }
 
     [Fact]
+    public void Describe_names_what_is_done_to_an_image()
+    {
+        Assert.Equal("shifts up to 2 px, horizontal flips, random erasing in 50 % of images", Augmentation.Standard.Describe());
+        Assert.Equal("shifts up to 2 px, horizontal flips", new Augmentation(EraseProbability: 0).Describe());
+        Assert.Equal("random erasing in 12.5 % of images", new Augmentation(0, false, 0.125).Describe());
+        Assert.Equal("nothing changed", new Augmentation(0, false, 0).Describe());
+    }
+
+    [Fact]
+    public void FashionResNet_brings_shifts_and_flips_without_erasing_and_the_other_presets_the_standard()
+    {
+        Assert.Equal(new Augmentation(2, true, 0), ModelPreset.FashionResNet.Augmentation);
+        foreach (ModelPreset preset in ModelPreset.All.Where(p => p != ModelPreset.FashionResNet))
+            Assert.Null(preset.Augmentation);
+    }
+
+    [Fact]
     public void FashionCnn_drops_its_dropout_for_augmented_training_and_other_presets_do_not_change()
     {
         static List<string> Layers(ModelPreset preset, bool augmented) =>
