@@ -84,8 +84,10 @@ public sealed record ModelPreset(
     /// convolutions with batch norm, the input added back, ReLU) at 32, 64 and 128 channels, the second and third
     /// stages starting with a stride-2 block whose shortcut is a 1×1 convolution with batch norm; global average
     /// pooling and Dense 10. 0.70 million parameters, 162 MFLOPs per 28×28 image. SGD with Nesterov momentum 0.9,
-    /// lr 0.1 with cosine decay, weight decay 5e-4, batch 128, 20 epochs: the usual ResNet recipe, cut to fit two
-    /// hours on two cores.
+    /// lr 0.1 with cosine decay, weight decay 5e-4, batch 128: the usual ResNet recipe. 25 epochs, and under
+    /// <c>--augment</c> shifts and flips without random erasing: chosen on a held-out validation split over the first
+    /// recipe (20 epochs, erasing in half of the images), which still underfitted its augmented images when it ended
+    /// (validation accuracy 0.9532 against 0.9446).
     /// </summary>
     public static ModelPreset FashionResNet { get; } = new(
         "fashion-resnet", "ResNet: conv3x3 32, 3 stages of 2 residual blocks (32, 64, 128), global average pool, Dense 10",
