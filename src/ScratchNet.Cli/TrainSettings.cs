@@ -45,6 +45,7 @@ internal sealed record TrainSettings
 
     /// <summary>How training images are augmented: null without <c>--augment</c>, else the preset's own augmentation or the standard one.</summary>
     public Augmentation? Augmentation => Augment ? Preset?.Augmentation ?? Augmentation.Standard : null;
+
     public int EvalEvery { get; init; }
     public int Threads { get; init; }
 
