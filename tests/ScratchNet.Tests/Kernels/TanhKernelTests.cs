@@ -12,8 +12,8 @@ public class TanhKernelTests
         return Math.Abs(actual - exact) / ulp;
     }
 
-    // Over every float in [0, 12] the kernel is at most 5.5 ulp away, 0.1 % of them above 2 (the second test below with a
-    // stride of 1 instead of 4,099 measures it, in half a minute).
+    // Over every float in [0, 12] the kernel is at most 5.5 ulp away, 0.1 % of them above 2: measured by running the
+    // second test's sweep at a stride of 1 instead of 4,099 (half a minute) and keeping the largest distance.
     private const double MaxUlps = 6;
 
     [Fact]
