@@ -8,7 +8,8 @@ namespace ScratchNet.Cli;
 
 /// <summary>
 /// <c>scratchnet evaluate</c>: a saved model on the test set: accuracy and loss exactly as training reports them
-/// (<see cref="Evaluation.Run"/>), per-class precision and recall, and the confusion matrix.
+/// (<see cref="Evaluation.Run"/>; label smoothing, a training setting, is not applied), per-class precision and recall,
+/// and the confusion matrix.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -23,7 +24,7 @@ internal static class EvaluateCommand
         var threads = CommonOptions.Threads();
 
         var command = new Command("evaluate",
-            "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training), per-class precision and recall, " +
+            "Evaluate a saved model (or a training checkpoint) on the test set of the data: accuracy, loss (computed as during training, without label smoothing), per-class precision and recall, " +
             "and the confusion matrix (rows: true class, columns: predicted class). The model's own normalisation is applied to the images. " +
             $"Above {EvaluationTables.MaxPrintedClasses} classes only the {EvaluationTables.WorstClassesListed} with the lowest recall are listed; --metrics holds them all. " +
             "Precision is reported as 0 for a class that is never predicted.\n\n" + DataOptions.Layouts + "\n\n" +

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScratchNet.Data;
 using ScratchNet.Distributed;
+using ScratchNet.Losses;
 using ScratchNet.Optimizers;
 using ScratchNet.Serialization;
 using ScratchNet.Training;
@@ -81,9 +82,13 @@ internal static class TrainCommand
         return ExitCodes.Success;
     }
 
-    // The network takes the data's images, standardised as in training, gives one score per class and knows the classes' names.
+    // The network takes the data's images, standardised as in training, gives one score per class, knows the classes'
+    // names and smooths its labels as asked.
     private static void Prepare(NeuralNetwork network, TrainSettings s, Standardizer standardizer, IBatchSource train)
     {
+        if (network.Loss is SoftmaxCrossEntropy crossEntropy) crossEntropy.LabelSmoothing = s.LabelSmoothing;
+        else if (s.LabelSmoothing > 0)
+            throw new UsageException($"--label-smoothing smooths the targets of softmax cross-entropy, but {s.ModelName} is trained with {network.Loss.Name}; leave it out.");
         network.Threads = s.Threads;
         network.Normalization = standardizer;
         network.ClassNames = train.ClassNames;
@@ -102,7 +107,7 @@ internal static class TrainCommand
         string start = s.InitFrom is null ? $"init {s.Init.ToString().ToLowerInvariant()}" : $"weights and normalisation from {s.InitFrom}";
         console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, {start}, seed {s.Seed}");
         string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
-        string decayText = s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "";
+        string decayText = (s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "") + (s.LabelSmoothing > 0 ? $" label smoothing {s.LabelSmoothing}" : "");
         string scheduleText = s.Schedule == "constant" ? "" : $", {s.Schedule} schedule to {s.FinalLearningRate:G3}";
         string warmupText = s.WarmupEpochs > 0 ? $" after {s.WarmupEpochs} warm-up epochs" : "";
         console.Info("training", $"{s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augmentation is { } augmentation ? $", augmented ({augmentation.Describe()})" : "")}, {s.Threads} threads");

@@ -26,6 +26,10 @@ internal sealed class TrainOptions
     private readonly Option<float?> _lr = new Option<float?>("--lr") { Description = "Learning rate (default: the preset's; seed-cnn 0.01, the notebook used 0.1)" }.PositiveFinite();
     private readonly Option<float?> _momentum = new Option<float?>("--momentum") { Description = "Momentum of momentum/nesterov SGD, in [0, 1) (default: the preset's, 0.9)" }.InRange(0, 1);
     private readonly Option<float?> _weightDecay = new Option<float?>("--weight-decay") { Description = "Weight decay (L2 for sgd/momentum/adam, decoupled for adamw; default: the preset's)" }.InRange(0, 1);
+    private readonly Option<float?> _labelSmoothing = new Option<float?>("--label-smoothing")
+    {
+        Description = "Label smoothing ε in [0, 1): each target keeps 1 − ε and ε is spread over all classes (softmax cross-entropy only; default: the preset's, 0.1 for fashion-resnet, else 0)",
+    }.InRange(0, 1);
     private readonly Option<string?> _schedule = new Option<string?>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", OptimizerCatalog.Schedules)} (default: the preset's)" }
         .OneOf(OptimizerCatalog.Schedules.ToArray());
     private readonly Option<float?> _finalLr = new Option<float?>("--final-lr") { Description = "Rate at the end of linear, exponential or cosine schedules (default: lr/100)" }.NonNegativeFinite();
@@ -53,7 +57,7 @@ internal sealed class TrainOptions
     /// <summary>Every option, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
     [
-        _model, _spec, _initFrom, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
+        _model, _spec, _initFrom, _epochs, _batchSize, _optimizer, _lr, _momentum, _weightDecay, _labelSmoothing, _schedule, _finalLr, _warmup, _init, _seed, .. _data.All, _limit,
         _validation, _patience, _augment, _evalEvery, _threads, _memoryBudget, _metrics, _out, _resume, _quiet, _plugin,
     ];
 
@@ -96,6 +100,7 @@ internal sealed class TrainOptions
             LearningRate = rate,
             Momentum = result.GetValue(_momentum) ?? defaults.Momentum,
             WeightDecay = result.GetValue(_weightDecay) ?? defaults.WeightDecay,
+            LabelSmoothing = result.GetValue(_labelSmoothing) ?? defaults.LabelSmoothing,
             Schedule = result.GetValue(_schedule)?.ToLowerInvariant() ?? defaults.Schedule,
             FinalLearningRate = result.GetValue(_finalLr) ?? rate / 100,
             WarmupEpochs = result.GetValue(_warmup) ?? 0,

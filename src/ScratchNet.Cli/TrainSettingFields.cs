@@ -59,6 +59,7 @@ internal static class TrainSettingFields
             Optional: true),
         new("spec", "a file, or empty", s => s.SpecPath ?? "", (s, v) => s with { SpecPath = v.Length > 0 ? v : null }),
         new("init_from", "a file, or empty", s => s.InitFrom ?? "", (s, v) => s with { InitFrom = v.Length > 0 ? v : null }, Optional: true),
+        Float("label_smoothing", "a number in [0, 1)", s => s.LabelSmoothing, (s, v) => v is >= 0 and < 1 ? s with { LabelSmoothing = v } : null) with { Optional = true },
     ];
 
     /// <summary>The settings as text, one entry per field.</summary>

@@ -29,6 +29,9 @@ internal sealed record TrainSettings
     public float LearningRate { get; init; }
     public float Momentum { get; init; }
     public float WeightDecay { get; init; }
+
+    /// <summary>Label smoothing ε of the softmax cross-entropy (<c>--label-smoothing</c>); 0: none.</summary>
+    public float LabelSmoothing { get; init; }
     public string Schedule { get; init; } = "";
     public float FinalLearningRate { get; init; }
     public int WarmupEpochs { get; init; }

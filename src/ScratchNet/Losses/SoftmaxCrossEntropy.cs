@@ -7,6 +7,10 @@ namespace ScratchNet.Losses;
 /// ∂L/∂zₙⱼ = (softmax(zₙ)ⱼ · Σₖ tₙₖ − tₙⱼ) / N, which is (p − t)/N for one-hot targets.
 /// </summary>
 /// <remarks>
+/// With label smoothing ε (Szegedy et al., 2016, "Rethinking the Inception Architecture", section 7) each row of
+/// targets is replaced by t′ⱼ = (1 − ε)·tⱼ + ε·(Σₖ tₖ)/K over K classes: a one-hot label keeps 1 − ε + ε/K and every
+/// other class gets ε/K, so the network is not pushed towards infinite logits. The formulas above hold with t′ for t
+/// (t′ has the same row sums), and the smoothed targets are computed on the fly, never stored.
 /// Subtracting the maximum keeps every exponent ≤ 0, so nothing overflows and no clipping is needed.
 /// The notebook's version added a binary term −(1−t)·log(1−p) to the value but not to the gradient,
 /// so the two disagreed; here they are derived from the same formula and the tests check them numerically.
@@ -14,6 +18,17 @@ namespace ScratchNet.Losses;
 public sealed class SoftmaxCrossEntropy : Loss
 {
     private float[] _probabilities = [];
+    private float _labelSmoothing;
+
+    /// <summary>The label smoothing ε, in [0, 1); 0 (the default) is plain cross-entropy.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not in [0, 1).</exception>
+    public float LabelSmoothing
+    {
+        get => _labelSmoothing;
+        set => _labelSmoothing = value is >= 0 and < 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "Label smoothing must be at least 0 and less than 1.");
+    }
 
     /// <summary>Softmax probabilities of the last forward pass, [batch, classes], row-major.</summary>
     public ReadOnlySpan<float> Probabilities => _probabilities;
@@ -33,10 +48,12 @@ public sealed class SoftmaxCrossEntropy : Loss
             double sum = 0;
             for (int j = 0; j < classes; j++) sum += pn[j] = MathF.Exp(zn[j] - max);
             double logSum = max + Math.Log(sum);
+            float spread = SmoothingSpread(tn);
             for (int j = 0; j < classes; j++)
             {
                 pn[j] = (float)(pn[j] / sum);
-                if (tn[j] != 0) total -= tn[j] * (zn[j] - logSum);
+                float tj = Smoothed(tn[j], spread);
+                if (tj != 0) total -= tj * (zn[j] - logSum);
             }
         }
         return (float)(total / batch);
@@ -53,8 +70,16 @@ public sealed class SoftmaxCrossEntropy : Loss
         {
             ReadOnlySpan<float> tn = t.Slice(n * classes, classes);
             float targetMass = System.Numerics.Tensors.TensorPrimitives.Sum(tn);
+            float spread = SmoothingSpread(tn);
             for (int j = 0; j < classes; j++)
-                g[n * classes + j] = (_probabilities[n * classes + j] * targetMass - tn[j]) * scale;
+                g[n * classes + j] = (_probabilities[n * classes + j] * targetMass - Smoothed(tn[j], spread)) * scale;
         }
     }
+
+    // ε·(Σₖ tₖ)/K: what every class of this row receives from smoothing.
+    private float SmoothingSpread(ReadOnlySpan<float> row) =>
+        _labelSmoothing == 0 ? 0 : _labelSmoothing * System.Numerics.Tensors.TensorPrimitives.Sum(row) / row.Length;
+
+    // t′ = (1 − ε)·t + spread; exactly t without smoothing.
+    private float Smoothed(float target, float spread) => _labelSmoothing == 0 ? target : (1 - _labelSmoothing) * target + spread;
 }

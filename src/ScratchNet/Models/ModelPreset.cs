@@ -27,10 +27,11 @@ namespace ScratchNet.Models;
 /// <param name="Augmentation">
 /// The augmentation the preset was tuned with, used when augmented training is asked for. Null: <see cref="Training.Augmentation.Standard"/>.
 /// </param>
+/// <param name="LabelSmoothing">Default label smoothing of the softmax cross-entropy (see <see cref="SoftmaxCrossEntropy.LabelSmoothing"/>).</param>
 public sealed record ModelPreset(
     string Name, string Description, float LearningRate, float Momentum, int BatchSize, int Epochs,
     Func<int, IReadOnlyList<Layer>> CreateLayers, string Optimizer = "momentum", string Schedule = "constant", float WeightDecay = 0f,
-    Func<int, IReadOnlyList<Layer>>? CreateAugmentedLayers = null, Augmentation? Augmentation = null)
+    Func<int, IReadOnlyList<Layer>>? CreateAugmentedLayers = null, Augmentation? Augmentation = null, float LabelSmoothing = 0f)
 {
     /// <summary>
     /// The seed notebook's model: Conv2D(16, 5×5, same, no bias, tanh, flatten) → Dense(10, linear) with
@@ -84,19 +85,19 @@ public sealed record ModelPreset(
     /// convolutions with batch norm, the input added back, ReLU) at 32, 64 and 128 channels, the second and third
     /// stages starting with a stride-2 block whose shortcut is a 1×1 convolution with batch norm; global average
     /// pooling and Dense 10. 0.70 million parameters, 162 MFLOPs per 28×28 image. SGD with Nesterov momentum 0.9,
-    /// lr 0.1 with cosine decay, weight decay 5e-4, batch 128: the usual ResNet recipe. 25 epochs, and under
-    /// <c>--augment</c> shifts and flips without random erasing: chosen on a held-out validation split over the first
-    /// recipe (20 epochs, erasing in half of the images), which still underfitted its augmented images when it ended
-    /// (validation accuracy 0.9532 against 0.9446).
+    /// lr 0.1 with cosine decay, weight decay 5e-4, batch 128: the usual ResNet recipe, with label smoothing 0.1 and 30
+    /// epochs, and under <c>--augment</c> shifts and flips without random erasing. Chosen on a held-out validation split
+    /// (best validation accuracy 0.9548) over 25 epochs without smoothing (0.9532) and 20 epochs with erasing (0.9446),
+    /// each of which was still gaining when its schedule ended.
     /// </summary>
     public static ModelPreset FashionResNet { get; } = new(
         "fashion-resnet", "ResNet: conv3x3 32, 3 stages of 2 residual blocks (32, 64, 128), global average pool, Dense 10",
-        LearningRate: 0.1f, Momentum: 0.9f, BatchSize: 128, Epochs: 25,
+        LearningRate: 0.1f, Momentum: 0.9f, BatchSize: 128, Epochs: 30,
         classes => [new Conv2D(32, 3, bias: false), new BatchNorm(activation: new ReLU()),
                BasicBlock(32), BasicBlock(32), BasicBlock(64, stride: 2), BasicBlock(64), BasicBlock(128, stride: 2), BasicBlock(128),
                new GlobalAvgPool2D(), new Dense(classes)],
         Optimizer: "nesterov", Schedule: "cosine", WeightDecay: 5e-4f,
-        Augmentation: new Augmentation(EraseProbability: 0));
+        Augmentation: new Augmentation(EraseProbability: 0), LabelSmoothing: 0.1f);
 
     /// <summary>Every preset, by name.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [SeedCnn, Mlp, LeNet5, FashionCnn, FashionResNet];

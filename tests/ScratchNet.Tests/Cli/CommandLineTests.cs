@@ -40,6 +40,8 @@ public sealed class CommandLineTests
     [InlineData("--lr", "NaN", "--lr", 2)]
     [InlineData("--lr", "Infinity", "--lr", 2)]
     [InlineData("--momentum", "1", "--momentum", 2)]
+    [InlineData("--label-smoothing", "1", "--label-smoothing", 2)]
+    [InlineData("--label-smoothing", "-0.1", "--label-smoothing", 2)]
     [InlineData("--init", "zeros", "--init", 2)]
     [InlineData("--threads", "0", "--threads", 2)]
     [InlineData("--threads", "2147483647", "--threads must be at most 256", 2)]

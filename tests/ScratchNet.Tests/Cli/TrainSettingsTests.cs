@@ -20,7 +20,7 @@ public sealed class TrainSettingsTests
     private static readonly TrainSettings Everything = new()
     {
         ModelName = "lenet5", Preset = ModelPreset.LeNet5, Epochs = 7, BatchSize = 33, Optimizer = "adamw", LearningRate = 0.0123f,
-        Momentum = 0.85f, WeightDecay = 0.0005f, Schedule = "cosine", FinalLearningRate = 1.5e-5f, WarmupEpochs = 2, Init = WeightInit.He,
+        Momentum = 0.85f, WeightDecay = 0.0005f, LabelSmoothing = 0.05f, Schedule = "cosine", FinalLearningRate = 1.5e-5f, WarmupEpochs = 2, Init = WeightInit.He,
         Seed = -42, Data = new DataArguments("/data/somewhere", "/data/test", (32, 48), 3, 0.25, SkipBadImages: true), Limit = 1000, Validation = 100, Patience = 3, Augment = true, Threads = 3, EvalEvery = 2,
         Metrics = "m.json", Out = "run",
     };
@@ -144,6 +144,35 @@ public sealed class TrainSettingsTests
         Assert.Same(Augmentation.Standard, Everything.Augmentation);
         Assert.Same(ModelPreset.FashionResNet.Augmentation, (Everything with { ModelName = "fashion-resnet", Preset = ModelPreset.FashionResNet }).Augmentation);
         Assert.Same(Augmentation.Standard, (Everything with { ModelName = "my-model", Preset = null, SpecPath = "my-model.json" }).Augmentation);
+    }
+
+    [Fact]
+    public void LabelSmoothing_IsThePresetsUnlessGiven_AndCheckpointsWithoutItReadAsNone()
+    {
+        var options = new TrainOptions();
+        var command = new System.CommandLine.Command("train");
+        foreach (var option in options.All) command.Add(option);
+        Assert.Equal(0.1f, options.Settings(command.Parse("--model fashion-resnet")).LabelSmoothing);
+        Assert.Equal(0.05f, options.Settings(command.Parse("--model fashion-resnet --label-smoothing 0.05")).LabelSmoothing);
+        Assert.Equal(0f, options.Settings(command.Parse("--model fashion-cnn")).LabelSmoothing);
+
+        var older = new Dictionary<string, string>(Everything.Describe());
+        older.Remove("label_smoothing");
+        Assert.Equal(0f, TrainSettings.FromDescription(older, "c.safetensors", "run", null).LabelSmoothing);
+    }
+
+    [Trait("Category", "Slow")]
+    [Fact]
+    public void LabelSmoothing_ReachesTheLoss_AndALossWithoutLabelsRefusesIt()
+    {
+        var (code, output, error) = Run("train", "--model", "mlp", "--limit", "200", "--epochs", "1", "--label-smoothing", "0.2", "--threads", "1");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("label smoothing 0.2", output);
+
+        string spec = NewPath(".json");
+        File.WriteAllText(spec, "{\"loss\": \"mean_squared_error\", \"layers\": [{\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": 10}]}");
+        AssertOneError(Run("train", "--spec", spec, "--limit", "200", "--epochs", "1", "--label-smoothing", "0.1"), 2,
+            "--label-smoothing smooths the targets of softmax cross-entropy");
     }
 
     [Fact]

@@ -33,6 +33,37 @@ public class LossTests
         AssertPasses(GradientChecker.Check(new SoftmaxCrossEntropy(), TestData.Uniform(5, -2f, 2f, 2, 3),
             Tensor.FromArray([0.1f, 0.2f, 0.3f, 1f, 0.5f, 0.2f], 2, 3)));
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Label_smoothing_gradient_matches_its_value(bool softTargets) =>
+        AssertPasses(GradientChecker.Check(new SoftmaxCrossEntropy { LabelSmoothing = 0.1f }, TestData.Uniform(7, -3f, 3f, 4, 6),
+            softTargets ? TestData.SoftTargets(8, 4, 6) : TestData.OneHot(9, 4, 6)));
+
+    [Fact]
+    public void Label_smoothing_is_plain_cross_entropy_against_the_smoothed_targets()
+    {
+        // ε = 0.2 over 4 classes: the label keeps 1 − ε + ε/4 = 0.85 and every other class gets ε/4 = 0.05. The second
+        // row sums to 0.5, so it keeps 0.8·t + 0.2·0.5/4.
+        Tensor logits = TestData.Uniform(11, -2f, 2f, 2, 4);
+        Tensor labels = Tensor.FromArray([0f, 0f, 1f, 0f, 0.5f, 0f, 0f, 0f], 2, 4);
+        Tensor smoothed = Tensor.FromArray([0.05f, 0.05f, 0.85f, 0.05f, 0.425f, 0.025f, 0.025f, 0.025f], 2, 4);
+        var withSmoothing = new SoftmaxCrossEntropy { LabelSmoothing = 0.2f };
+        var plain = new SoftmaxCrossEntropy();
+
+        Assert.Equal(plain.Forward(logits, smoothed), withSmoothing.Forward(logits, labels), 1e-6);
+        float[] expected = plain.Backward().Span.ToArray(), actual = withSmoothing.Backward().Span.ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-7);
+        Assert.NotEqual(plain.Forward(logits, labels), withSmoothing.Forward(logits, labels));
+    }
+
+    [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(1f)]
+    [InlineData(float.NaN)]
+    public void Label_smoothing_outside_0_to_1_is_refused(float smoothing) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropy { LabelSmoothing = smoothing });
+
     [Fact]
     public void Softmax_cross_entropy_value_is_the_mean_negative_log_softmax()
     {
