@@ -107,10 +107,10 @@ internal static class TrainCommand
         string start = s.InitFrom is null ? $"init {s.Init.ToString().ToLowerInvariant()}" : $"weights and normalisation from {s.InitFrom}";
         console.Info("model", $"{s.ModelName}: {network.ParameterCount:N0} parameters, {start}, seed {s.Seed}");
         string momentumText = s.Optimizer is "momentum" or "nesterov" ? $" momentum {s.Momentum}" : "";
-        string decayText = (s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "") + (s.LabelSmoothing > 0 ? $" label smoothing {s.LabelSmoothing}" : "");
+        string regularisationText = (s.WeightDecay > 0 ? $" weight decay {s.WeightDecay}" : "") + (s.LabelSmoothing > 0 ? $" label smoothing {s.LabelSmoothing}" : "");
         string scheduleText = s.Schedule == "constant" ? "" : $", {s.Schedule} schedule to {s.FinalLearningRate:G3}";
         string warmupText = s.WarmupEpochs > 0 ? $" after {s.WarmupEpochs} warm-up epochs" : "";
-        console.Info("training", $"{s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{decayText}{scheduleText}{warmupText}{(s.Augmentation is { } augmentation ? $", augmented ({augmentation.Describe()})" : "")}, {s.Threads} threads");
+        console.Info("training", $"{s.Epochs} epochs, batch {s.BatchSize}, {s.Optimizer} lr {s.LearningRate}{momentumText}{regularisationText}{scheduleText}{warmupText}{(s.Augmentation is { } augmentation ? $", augmented ({augmentation.Describe()})" : "")}, {s.Threads} threads");
     }
 
     // Trains until the last epoch, early stopping or Ctrl-C; Complete is false after Ctrl-C.
