@@ -16,12 +16,16 @@ namespace ScratchNet.Bench;
 /// <param name="Kernel">Kernel height and width ("same" padding, stride 1).</param>
 public sealed record ConvCase(string Name, int Batch, int Channels, int Size, int Filters, int Kernel)
 {
-    /// <summary>seed-cnn's convolution (batch 60) and fashion-cnn's second and fourth (batch 128).</summary>
+    /// <summary>
+    /// seed-cnn's convolution (batch 60), fashion-cnn's second and fourth (batch 128), and a 128-channel 7×7 layer of
+    /// fashion-resnet's last stage (batch 128).
+    /// </summary>
     public static IReadOnlyList<ConvCase> All { get; } =
     [
         new("seed-conv", 60, 1, 28, 16, 5),
         new("fashion-conv2", 128, 32, 28, 32, 3),
         new("fashion-conv4", 128, 64, 14, 64, 3),
+        new("resnet-conv7", 128, 128, 7, 128, 3),
     ];
 
     /// <summary>Floating-point operations of one forward pass: 2·N·O·C·K²·H·W.</summary>

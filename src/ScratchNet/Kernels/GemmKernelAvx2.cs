@@ -7,7 +7,7 @@ namespace ScratchNet.Kernels;
 /// AVX2 + FMA microkernel: a 6×16 tile of C in 12 ymm accumulators, leaving 2 registers for B and
 /// one for the broadcast A value out of the 16 ymm registers.
 /// </summary>
-internal sealed unsafe class GemmKernelAvx2 : IGemmKernel
+internal unsafe struct GemmKernelAvx2 : IGemmKernel
 {
     public static int Mr => 6;
     public static int Nr => 16;

@@ -8,7 +8,7 @@ namespace ScratchNet.Kernels;
 /// of B and broadcasts eight values of A, for 16 FMAs; 16 accumulators hide the FMA latency with
 /// room to spare among the 32 zmm registers.
 /// </summary>
-internal sealed unsafe class GemmKernelAvx512 : IGemmKernel
+internal unsafe struct GemmKernelAvx512 : IGemmKernel
 {
     // Kc·Nr·4 B = 32 KB: a B micro-panel fills L1 while the Mc/Mr A micro-panels stream past it;
     // the packed A block (Mc·Kc·4 B = 144 KB) sits in L2 and the B block (Kc·Nc·4 B = 3 MB) in L3.

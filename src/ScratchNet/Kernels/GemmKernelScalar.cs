@@ -4,7 +4,7 @@ namespace ScratchNet.Kernels;
 /// Portable microkernel for machines without AVX2/FMA (or AVX-512): plain scalar multiply-add on a
 /// 4×4 tile. Separate multiply and add (no FMA) because software-emulated FMA would be very slow.
 /// </summary>
-internal sealed unsafe class GemmKernelScalar : IGemmKernel
+internal unsafe struct GemmKernelScalar : IGemmKernel
 {
     public static int Mr => 4;
     public static int Nr => 4;

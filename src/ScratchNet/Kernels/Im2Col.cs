@@ -23,6 +23,7 @@ public static unsafe class Im2Col
     /// before, OH·OW when 0) from <paramref name="image"/> ([C, H, W]). A stride of k·OH·OW lays out k images side by
     /// side, each expanded at its own offset, so that one matrix product serves them all.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Expand(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> columns, int rowStride = 0)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
@@ -64,6 +65,7 @@ public static unsafe class Im2Col
     /// Adds the columns back into <paramref name="image"/> (which is not cleared first); <paramref name="rowStride"/> as
     /// in <see cref="Expand"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fold(ReadOnlySpan<float> columns, in ConvGeometry g, Span<float> image, int rowStride = 0)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, plane = oh * ow, channelSize = g.Height * g.Width;
@@ -114,6 +116,7 @@ public static unsafe class Im2Col
     private static bool IsPlaneShift(in ConvGeometry g, int v) =>
         g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutputWidth == g.Width && Math.Abs(v - g.PadLeft) < g.Width;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExpandShiftedPlane(float* channel, float* row, in ConvGeometry g, int u, int v)
     {
         int width = g.Width, shift = v - g.PadLeft;
@@ -125,6 +128,7 @@ public static unsafe class Im2Col
     }
 
     // The adjoint: the same long run added back, through a copy whose wrapped ends are zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldShiftedPlane(float* row, float* channel, float* edgeless, in ConvGeometry g, int u, int v)
     {
         int width = g.Width, shift = v - g.PadLeft;

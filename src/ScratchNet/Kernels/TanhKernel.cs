@@ -25,6 +25,7 @@ public static class TanhKernel
     private const float Limit = 9.1f;
 
     /// <summary>y = tanh(x), element by element; <paramref name="y"/> may be <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(ReadOnlySpan<float> x, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException($"tanh: the output has {y.Length} values, the input {x.Length}.", nameof(y));
@@ -53,6 +54,7 @@ public static class TanhKernel
     /// whole batch of activations, which at seed-cnn's 3 MB was slower than the arithmetic). Each value gets the same
     /// three roundings — y·y, 1 − that, times dy — in the vector loop and the scalar tail, so the split does not matter.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Derivative(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         if (dy.Length < y.Length || dx.Length < y.Length)

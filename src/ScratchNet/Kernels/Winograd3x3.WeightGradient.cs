@@ -30,46 +30,56 @@ public static partial class Winograd3x3
     }
 
     /// <summary>
-    /// Ŷ_ξ = (A ∂Y Aᵀ)_ξ for every 2×2 tile of one image's output gradient <paramref name="outputGradient"/> [O, OH, OW]:
-    /// written to <paramref name="u"/> [16, O, <paramref name="ldu"/>] at the columns <see cref="TransformInput"/> uses
-    /// for the same tiles (with the same overwriting of up to seven columns after the last).
+    /// Ŷ_ξ = (A ∂Y Aᵀ)_ξ for every 2×2 tile of <paramref name="count"/> images' output gradients
+    /// <paramref name="outputGradients"/> [count, O, OH, OW]: written to <paramref name="u"/> [16, O, <paramref name="ldu"/>]
+    /// at the columns <see cref="TransformInput"/> uses for the same tiles (with the same overwriting of up to seven
+    /// columns after the last), in the same order (plane by plane, image by image).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void TransformOutputGradient(ReadOnlySpan<float> outputGradient, int outChannels, in ConvGeometry g, Span<float> padded, Span<float> u, int ldu, int firstColumn)
+    public static unsafe void TransformOutputGradient(ReadOnlySpan<float> outputGradients, int count, int outChannels, in ConvGeometry g, Span<float> padded, Span<float> u, int ldu)
     {
         var (tileRows, tileColumns) = Tiles(g);
         var (height, width) = PaddedGradientSize(g);
         int oh = g.OutputHeight, ow = g.OutputWidth, tiles = tileRows * tileColumns;
-        if (padded.Length < height * width || outputGradient.Length < outChannels * oh * ow || firstColumn + tiles > ldu
-            || u.Length < (Positions * outChannels - 1) * ldu + firstColumn + tiles)
+        if (padded.Length < height * width || outputGradients.Length < (long)count * outChannels * oh * ow || (long)count * tiles > ldu
+            || u.Length < (Positions * outChannels - 1) * (long)ldu + count * tiles)
             throw new ArgumentException("Winograd output-gradient transform: a buffer is too small for the geometry.");
-        fixed (float* source = outputGradient, p = padded, dst = u)
+        bool paired = Paired(tileColumns);
+        fixed (float* source = outputGradients, p = padded, dst = u)
         {
             new Span<float>(p, height * width).Clear();   // the margins stay zero: only the plane's own area is copied over
+            nint stride = (nint)outChannels * ldu;
             for (int o = 0; o < outChannels; o++)
             {
-                for (int y = 0; y < oh; y++)
-                    new ReadOnlySpan<float>(source + ((nint)o * oh + y) * ow, ow).CopyTo(new Span<float>(p + (nint)y * width, ow));
-                for (int i = 0; i < tileRows; i++)
-                    for (int j = 0; j < tileColumns; j += 8)
-                    {
-                        nint column = firstColumn + i * tileColumns + j;
-                        float* rows = p + (nint)2 * i * width + 2 * j;
-                        if (column + 8 <= ldu) GradientEight<Full>(rows, width, dst + (nint)o * ldu + column, (nint)outChannels * ldu, default);
-                        else GradientEight<ThroughMask>(rows, width, dst + (nint)o * ldu + column, (nint)outChannels * ldu, FirstLanes(tileColumns - j));
-                    }
+                for (int n = 0; n < count; n++)
+                {
+                    CopyIntoPadding(source + ((nint)n * outChannels + o) * oh * ow, oh, ow, p, width);
+                    float* row = dst + (nint)o * ldu;
+                    int i = 0;
+                    if (paired)   // tile rows i and i + 1 in one vector, as in TransformInput
+                        for (; i + 1 < tileRows; i += 2)
+                            GradientEight<Full>(p + (nint)2 * i * width, width, 2 * width, row + n * tiles + 4 * i, stride, default);
+                    for (; i < tileRows; i++)
+                        for (int j = 0; j < tileColumns; j += 8)
+                        {
+                            int column = n * tiles + i * tileColumns + j;
+                            float* rows = p + (nint)2 * i * width + 2 * j;
+                            if (column + 8 <= ldu) GradientEight<Full>(rows, width, 8, row + column, stride, default);
+                            else GradientEight<ThroughMask>(rows, width, 8, row + column, stride, FirstLanes(tileColumns - j));
+                        }
+                }
             }
         }
     }
 
-    // Eight 2×2 tiles side by side at `rows`: with e, o the even and odd columns of a row, A·y is (y0, y0 + y1,
-    // y0 − y1, −y1) down the two rows, then the same across each resulting row.
+    // Eight 2×2 tiles at `rows` (tiles 4 … 7 `high` floats after 0 … 3, as in TransformEight): with e, o the even and
+    // odd columns of a row, A·y is (y0, y0 + y1, y0 − y1, −y1) down the two rows, then the same across each resulting row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void GradientEight<TStore>(float* rows, int width, float* dst, nint stride, Vector256<float> mask)
+    private static unsafe void GradientEight<TStore>(float* rows, int width, nint high, float* dst, nint stride, Vector256<float> mask)
         where TStore : struct, IStoreKind
     {
-        var (e0, o0) = Deinterleave(rows);
-        var (e1, o1) = Deinterleave(rows + width);
+        var (e0, o0) = Deinterleave(rows, high);
+        var (e1, o1) = Deinterleave(rows + width, high);
         Across<TStore>(dst, stride, mask, 0, e0, o0);
         Across<TStore>(dst, stride, mask, 4, e0 + e1, o0 + o1);
         Across<TStore>(dst, stride, mask, 8, e0 - e1, o0 - o1);
@@ -85,29 +95,47 @@ public static partial class Winograd3x3
     /// ∂L/∂w[o, c] = Gᵀ S[o, c] G for every filter: <paramref name="sums"/> [16, O, C] → <paramref name="weightGradient"/>
     /// [O, C, 3, 3] (overwritten).
     /// </summary>
-    public static void TransformWeightGradient(ReadOnlySpan<float> sums, int outChannels, int inChannels, Span<float> weightGradient)
+    /// <remarks>The rows of S are read sixteen filters at a time, as <see cref="TransformWeights"/> writes U's.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void TransformWeightGradient(ReadOnlySpan<float> sums, int outChannels, int inChannels, Span<float> weightGradient)
     {
+        const int Block = 16;
         int pairs = outChannels * inChannels;
         if (sums.Length < Positions * pairs || weightGradient.Length < 9 * pairs)
             throw new ArgumentException("Winograd weight-gradient transform: a buffer is too small.");
-        Span<float> t = stackalloc float[12];
-        for (int p = 0; p < pairs; p++)
+        float* block = stackalloc float[Positions * Block];
+        fixed (float* source = sums, dst = weightGradient)
         {
-            for (int col = 0; col < 4; col++)   // t = Gᵀ·S (3×4): Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]
+            for (int p0 = 0; p0 < pairs; p0 += Block)
             {
-                float s0 = sums[col * pairs + p], s1 = sums[(4 + col) * pairs + p], s2 = sums[(8 + col) * pairs + p], s3 = sums[(12 + col) * pairs + p];
-                t[col] = s0 + 0.5f * (s1 + s2);
-                t[4 + col] = 0.5f * (s1 - s2);
-                t[8 + col] = 0.5f * (s1 + s2) + s3;
+                int count = Math.Min(Block, pairs - p0);
+                for (int xi = 0; xi < Positions; xi++)
+                    new ReadOnlySpan<float>(source + (nint)xi * pairs + p0, count).CopyTo(new Span<float>(block + xi * Block, count));
+                for (int q = 0; q < count; q++) GradientOfFilter(block + q, Block, dst + (nint)(p0 + q) * 9);
             }
-            Span<float> w = weightGradient.Slice(p * 9, 9);
-            for (int row = 0; row < 3; row++)   // ∂L/∂w = t·G (3×3)
-            {
-                float a = t[row * 4], b = t[row * 4 + 1], c = t[row * 4 + 2], d = t[row * 4 + 3];
-                w[row * 3] = a + 0.5f * (b + c);
-                w[row * 3 + 1] = 0.5f * (b - c);
-                w[row * 3 + 2] = 0.5f * (b + c) + d;
-            }
+        }
+    }
+
+    // Gᵀ S G for one filter, S's position ξ at s[ξ·stride] (4×4 → 3×3): with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1], each
+    // group of four (s0, s1, s2, s3) becomes (s0 + ½(s1 + s2), ½(s1 − s2), ½(s1 + s2) + s3), first down the columns,
+    // then along the rows.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void GradientOfFilter(float* s, nint stride, float* w)
+    {
+        Span<float> t = stackalloc float[12];
+        for (int col = 0; col < 4; col++)   // t = Gᵀ·S (3×4)
+        {
+            float s0 = s[col * stride], s1 = s[(4 + col) * stride], s2 = s[(8 + col) * stride], s3 = s[(12 + col) * stride];
+            t[col] = s0 + 0.5f * (s1 + s2);
+            t[4 + col] = 0.5f * (s1 - s2);
+            t[8 + col] = 0.5f * (s1 + s2) + s3;
+        }
+        for (int row = 0; row < 3; row++)   // ∂L/∂w = t·G (3×3)
+        {
+            float a = t[row * 4], b = t[row * 4 + 1], c = t[row * 4 + 2], d = t[row * 4 + 3];
+            w[row * 3] = a + 0.5f * (b + c);
+            w[row * 3 + 1] = 0.5f * (b - c);
+            w[row * 3 + 2] = 0.5f * (b + c) + d;
         }
     }
 }

@@ -7,14 +7,11 @@ namespace ScratchNet.Kernels;
 /// </summary>
 /// <remarks>
 /// U is computed again only when the weights changed since the last call (compared value by value, which costs far
-/// less than the transform), so inference with fixed weights transforms them once. Images share a product until it
-/// has about <see cref="ProductColumns"/> columns (a 7×7 output has 16 tiles): with only 32 to 128 terms per sum, the
-/// products are short, and measured, 32×32 channels ran at 68 GFLOP/s with one 28×28 image's 196 tiles and at 82 with
-/// three images' 588.
+/// less than the transform), so inference with fixed weights transforms them once. How many images share a group of
+/// products is <see cref="Winograd3x3.ImagesPerGroup"/>'s choice.
 /// </remarks>
 internal sealed class WinogradConvolution
 {
-    private const int ProductColumns = 576;
     private float[] _weightsSeen = [], _transformed = [];
     private float[][] _inputs = [], _products = [], _padded = [];
     private int _imagesTogether = 1;
@@ -37,8 +34,7 @@ internal sealed class WinogradConvolution
             {
                 count = Math.Min(s.Op._imagesTogether, end - n);
                 int width = count * tiles;
-                for (int i = 0; i < count; i++)
-                    Winograd3x3.TransformInput(s.X.Span.Slice((n + i) * g.ImageLength, g.ImageLength), g, padded, v, width, i * tiles);
+                Winograd3x3.TransformInput(s.X.Span.Slice(n * g.ImageLength, count * g.ImageLength), count, g, padded, v, width);
                 for (int xi = 0; xi < Winograd3x3.Positions; xi++)
                 {
                     // M_ξ[O, T] = U_ξ[O, C]·V_ξ[C, T]   (T: the tiles of `count` images side by side)
@@ -74,7 +70,7 @@ internal sealed class WinogradConvolution
     {
         var (rows, columns) = Winograd3x3.Tiles(g);
         int tiles = rows * columns, workers = compute.WorkersFor(batch), perWorker = (batch + workers - 1) / workers;
-        _imagesTogether = Math.Clamp((ProductColumns + tiles - 1) / tiles, 1, perWorker);
+        _imagesTogether = Winograd3x3.ImagesPerGroup(tiles, g.Channels, outChannels, perWorker);
         long width = (long)_imagesTogether * tiles;
         int inputs = checked((int)(Winograd3x3.Positions * g.Channels * width)), products = checked((int)(Winograd3x3.Positions * outChannels * width));
         int padded = Winograd3x3.PaddedLength(g);

@@ -7,13 +7,12 @@ namespace ScratchNet.Kernels;
 /// added in worker order and transformed back into ∂L/∂w [O, C, 3, 3].
 /// </summary>
 /// <remarks>
-/// The tiles are the products' inner dimension, so they are long (about <see cref="ProductColumns"/>) while the
-/// outputs are small (O×C). Each worker sums its images in order and the workers are added in order, so a given
+/// The tiles are the products' inner dimension, as many as <see cref="Winograd3x3.ImagesPerGroup"/> puts together,
+/// while the outputs are small (O×C). Each worker sums its images in order and the workers are added in order, so a given
 /// thread count always gives the same bits, as in the im2col path.
 /// </remarks>
 internal sealed class WinogradWeightGradient
 {
-    private const int ProductColumns = 576;
     private float[][] _inputs = [], _gradients = [], _padded = [], _sums = [];
     private int _imagesTogether = 1;
 
@@ -37,10 +36,8 @@ internal sealed class WinogradWeightGradient
             {
                 count = Math.Min(s.Op._imagesTogether, end - n);
                 int width = count * tiles;
-                for (int i = 0; i < count; i++)
-                    Winograd3x3.TransformInput(s.X.Span.Slice((n + i) * g.ImageLength, g.ImageLength), g, padded, v, width, i * tiles);
-                for (int i = 0; i < count; i++)
-                    Winograd3x3.TransformOutputGradient(s.Dz.Span.Slice((n + i) * outputs, outputs), s.Out, g, padded, dy, width, i * tiles);
+                Winograd3x3.TransformInput(s.X.Span.Slice(n * g.ImageLength, count * g.ImageLength), count, g, padded, v, width);
+                Winograd3x3.TransformOutputGradient(s.Dz.Span.Slice(n * outputs, count * outputs), count, s.Out, g, padded, dy, width);
                 for (int xi = 0; xi < Winograd3x3.Positions; xi++)
                 {
                     // S_ξ[O, C] += Ŷ_ξ[O, T]·V_ξ[C, T]ᵀ   (T: the tiles of `count` images side by side)
@@ -61,7 +58,7 @@ internal sealed class WinogradWeightGradient
     {
         var (rows, columns) = Winograd3x3.Tiles(g);
         int tiles = rows * columns, workers = compute.WorkersFor(batch), perWorker = (batch + workers - 1) / workers;
-        _imagesTogether = Math.Clamp((ProductColumns + tiles - 1) / tiles, 1, perWorker);
+        _imagesTogether = Winograd3x3.ImagesPerGroup(tiles, g.Channels, outChannels, perWorker);
         long width = (long)_imagesTogether * tiles;
         int inputs = checked((int)(Winograd3x3.Positions * g.Channels * width)), gradients = checked((int)(Winograd3x3.Positions * outChannels * width));
         int padded = Math.Max(Winograd3x3.PaddedLength(g), Winograd3x3.PaddedGradientLength(g));

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScratchNet.Losses;
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed class SoftmaxCrossEntropy : Loss
     public ReadOnlySpan<float> Probabilities => _probabilities;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override float ComputeLoss(Tensor prediction, Tensor target)
     {
         int batch = prediction.Dim(0), classes = prediction.SampleLength;
@@ -60,6 +63,7 @@ public sealed class SoftmaxCrossEntropy : Loss
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ComputeGradient(Tensor prediction, Tensor target, Tensor gradient)
     {
         int batch = prediction.Dim(0), classes = prediction.SampleLength;

@@ -19,7 +19,7 @@ namespace ScratchNet.Operations;
 /// convolves input channels [g·C/G, (g+1)·C/G) into output channels [g·O/G, (g+1)·O/G). Each group is the plain
 /// convolution above on its own slices (contiguous in NCHW and in OIHW), so G = 1 is exactly the ungrouped kernel.
 /// Two faster paths compute the same convolution where they pay (docs/maths.md): Winograd's F(2×2, 3×3) for all three
-/// passes of 3×3 stride-1 layers with 16 or more channels and outputs of 8×8 or more (<see cref="WinogradConvolution"/>,
+/// passes of 3×3 stride-1 layers with 16 or more channels and outputs of 7×7 or more (<see cref="WinogradConvolution"/>,
 /// <see cref="WinogradWeightGradient"/>), equal to im2col's result up to rounding; and a direct forward pass for
 /// stride 1 and at most four input channels (<see cref="DirectConvolution"/>), equal to it bit for bit.
 /// </remarks>
@@ -108,12 +108,12 @@ public sealed class Conv2DOperation : ParamOperation
     internal const int WinogradMinChannels = 16;
 
     /// <summary>
-    /// Below this many output rows or columns im2col is faster: a 7×7 output fills 4×4 tiles (8×8 outputs, a quarter
-    /// wasted) whose rows of four use half of each eight-tile vector transform; measured on fashion-resnet's 128-channel
-    /// 7×7 layers, all three passes ran 5–15 % slower than im2col at one and two threads. Tests lower it to reach
-    /// partial tiles on small inputs.
+    /// Below this many output rows or columns im2col is taken: a 7×7 output fills 4×4 tiles (8×8 outputs, a quarter
+    /// wasted) and still gains, measured on fashion-resnet's 128-channel 7×7 layers (forward and backward 15–25 % faster
+    /// than im2col at one and two threads, docs/performance.md); smaller outputs were not measured. Tests lower it to
+    /// reach partial tiles on small inputs.
     /// </summary>
-    internal int WinogradMinOutputSize { get; set; } = 8;
+    internal int WinogradMinOutputSize { get; set; } = 7;
 
     /// <summary>
     /// At inference, work to apply to each image's output as soon as it is complete (set by <see cref="Layers.InferenceFusion"/>
@@ -290,8 +290,8 @@ public sealed class Conv2DOperation : ParamOperation
         if (_turnedFilters is null || _turnedFilters.Length != w.Length) _turnedFilters = new Tensor(inChannels, outChannels, 3, 3);
         ReadOnlySpan<float> source = w.Span;
         Span<float> turned = _turnedFilters.Span;
-        for (int o = 0; o < outChannels; o++)
-            for (int c = 0; c < inChannels; c++)
+        for (int c = 0; c < inChannels; c++)   // in the order of the writes: strided reads cost less than strided writes
+            for (int o = 0; o < outChannels; o++)
                 for (int k = 0; k < 9; k++) turned[(c * outChannels + o) * 9 + 8 - k] = source[(o * inChannels + c) * 9 + k];
     }
 

@@ -1,5 +1,6 @@
 using ScratchNet.Operations;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace ScratchNet.Optimizers;
 
@@ -46,6 +47,7 @@ public sealed class SGDMomentum : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(int index, Span<float> value, ReadOnlySpan<float> gradient)
     {
         if (index == _velocities.Count) _velocities.Add(new float[value.Length]);

@@ -25,6 +25,10 @@ public class WinogradConvolutionTests
         { 2, 16, 5, 6, 16, "0,1,2,0" },     // explicit, uneven padding
         { 4, 32, 3, 3, 16, "same" },        // one tile per image
         { 2, 16, 33, 40, 16, "same" },      // 17 × 20 tiles: several groups, odd rows
+        { 3, 16, 9, 8, 16, "same" },        // four tile columns (two tile rows per vector) and an odd fifth tile row
+        { 2, 16, 10, 9, 16, "valid" },      // 8×7 outputs: paired tile rows whose output rows end one short of a vector
+        { 2, 16, 14, 13, 16, "2,2,0,0" },   // 16×11 outputs, wide explicit padding: six tile columns, eight tile rows
+        { 5, 16, 28, 28, 16, "same" },      // groups of three images and then two (Winograd3x3.ImagesPerGroup)
     };
 
     private static Conv2DOperation Operation(Tensor weight, string padding, int threads, bool winograd = true) =>
@@ -66,9 +70,9 @@ public class WinogradConvolutionTests
     }
 
     [Theory]
-    [InlineData(7, false)]
-    [InlineData(8, true)]
-    public void Outputs_smaller_than_eight_use_im2col(int size, bool winograd)
+    [InlineData(6, false)]
+    [InlineData(7, true)]
+    public void Outputs_smaller_than_seven_use_im2col(int size, bool winograd)
     {
         // The forward pass itself tells: Winograd's sums differ from im2col's in the last bits, im2col's match it exactly.
         ConvSpec spec = ConvolutionTests.Spec(2, 16, size, size, 16, 3, 3, 1, 1, "same");
@@ -77,6 +81,16 @@ public class WinogradConvolutionTests
         float[] im2col = Operation(weight, "same", 1, winograd: false).Forward(x).Span.ToArray();
         Assert.Equal(!winograd, byDefault.Forward(x).Span.SequenceEqual(im2col));
     }
+
+    [Theory]
+    [InlineData(16, 128, 128, 64, 4)]   // fashion-resnet's 7×7 stage: V and M of four images make 1 MiB
+    [InlineData(49, 64, 64, 64, 3)]     // its 14×14 stage
+    [InlineData(196, 32, 32, 64, 2)]    // its 28×28 stage
+    [InlineData(16, 8, 8, 64, 36)]      // few channels: 576 tiles, the most a product takes
+    [InlineData(16, 16, 16, 5, 5)]      // never more images than the worker has
+    [InlineData(1024, 256, 256, 8, 1)]  // at least one image
+    public void Images_per_group_keep_the_scratch_near_the_cache(int tiles, int inChannels, int outChannels, int available, int expected) =>
+        Assert.Equal(expected, Winograd3x3.ImagesPerGroup(tiles, inChannels, outChannels, available));
 
     [Fact]
     public void Thread_count_does_not_change_the_bits()
