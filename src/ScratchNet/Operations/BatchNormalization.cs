@@ -147,6 +147,9 @@ public sealed class BatchNormalization : Operation
         return (mean, inverseStd);
     }
 
+    /// <summary>μ of channel <paramref name="c"/> in the last forward pass.</summary>
+    internal float Mean(int c) => _mean[c];
+
     /// <summary>1/σ of channel <paramref name="c"/> in the last forward pass.</summary>
     internal float InverseStd(int c) => _inverseStd[c];
 

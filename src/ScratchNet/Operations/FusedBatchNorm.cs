@@ -19,7 +19,6 @@ namespace ScratchNet.Operations;
 public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
 {
     private readonly Parameter[] _parameters;
-    private Tensor? _normalised;
     private float[] _planes = [];
 
     /// <summary>Creates the operation.</summary>
@@ -63,8 +62,8 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
         Statistics.CheckInput(input, Training);
         Statistics.Compute = Compute;
         Statistics.EnsureDeviations(input);
-        Tensor xHat = Tensor.Reuse(ref _normalised, input.Shape), output = OutputBuffer(input.Shape);
-        Compute.For(Channels, input.Length, (Op: this, X: input, XHat: xHat, Y: output), static (in s, worker, first, end) =>
+        Tensor output = OutputBuffer(input.Shape);
+        Compute.For(Channels, input.Length, (Op: this, X: input, Y: output), static (in s, worker, first, end) =>
         {
             int batch = s.X.Dim(0), plane = s.X.SampleLength / s.Op.Channels, stride = s.Op.Channels * plane;
             ReadOnlySpan<float> gamma = s.Op._parameters[0].Value.Span, beta = s.Op._parameters[1].Value.Span;
@@ -74,8 +73,7 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
                 for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
                 {
                     Span<float> y = s.Y.Span.Slice(offset, plane);
-                    NormaliseScaleShift(s.X.Span.Slice(offset, plane), mean, inverseStd, gamma[c], beta[c], s.Op.Activation is ReLU,
-                        s.XHat.Span.Slice(offset, plane), y);
+                    NormaliseScaleShift(s.X.Span.Slice(offset, plane), mean, inverseStd, gamma[c], beta[c], s.Op.Activation is ReLU, y);
                     if (s.Op.Activation is not (null or ReLU)) s.Op.Activation.ApplyTo(y, y);
                 }
             }
@@ -107,12 +105,12 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
     private void DifferentiateChannel(Tensor outputGradient, Tensor? inputGradient, int c, Span<float> dz)
     {
         int batch = outputGradient.Dim(0), plane = dz.Length, stride = Channels * plane;
-        float gamma = _parameters[0].Value[c], inverseStd = Statistics.InverseStd(c);
-        ReadOnlySpan<float> xHat = _normalised!.Span;
+        float gamma = _parameters[0].Value[c], mean = Statistics.Mean(c), inverseStd = Statistics.InverseStd(c);
+        ReadOnlySpan<float> x = Input.Span;
         double sumDz = 0, sumDzX = 0;
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
         {
-            var (planeDz, planeDzX) = SumAndDot(ActivationGradient(outputGradient, offset, dz), xHat.Slice(offset, plane));
+            var (planeDz, planeDzX) = SumAndDot(ActivationGradient(outputGradient, offset, dz), x.Slice(offset, plane), mean, inverseStd);
             sumDz += planeDz;
             sumDzX += planeDzX;
         }
@@ -124,7 +122,7 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
         float a = gamma * inverseStd;
         float b = Training ? (float)(-a * sumDzX / m) : 0f, k = Training ? (float)(-a * sumDz / m) : 0f;
         for (int n = 0, offset = c * plane; n < batch; n++, offset += stride)
-            Combine(ActivationGradient(outputGradient, offset, dz), xHat.Slice(offset, plane), a, b, k, inputGradient.Span.Slice(offset, plane));
+            Combine(ActivationGradient(outputGradient, offset, dz), x.Slice(offset, plane), mean, inverseStd, a, b, k, inputGradient.Span.Slice(offset, plane));
     }
 
     // dz = f′·dy for one plane (dy itself without an activation).
@@ -140,7 +138,7 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
     /// <summary>
     /// The inference pass on one image [C, plane], in place, for a convolution that runs it on each image it has just
     /// written (<see cref="Layers.InferenceFusion"/>): the arithmetic of <see cref="ComputeOutput"/> at inference, value
-    /// for value, without keeping x̂ (no backward pass follows a fused one).
+    /// for value (no backward pass follows a fused one).
     /// </summary>
     void Kernels.IImageEpilogue.Apply(Span<float> image)
     {
@@ -150,62 +148,60 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
         {
             var (mean, inverseStd) = Statistics.RunningStatistics(c);
             Span<float> y = image.Slice(c * plane, plane);
-            NormaliseScaleShift(y, mean, inverseStd, gamma[c], beta[c], Activation is ReLU, [], y);
+            NormaliseScaleShift(y, mean, inverseStd, gamma[c], beta[c], Activation is ReLU, y);
             if (Activation is not (null or ReLU)) Activation.ApplyTo(y, y);
         }
     }
 
-    // x̂ = (x − μ)·s and y = γ·x̂ + β (then max(y, 0) for ReLU), one vector loop per plane; x̂ is not kept when its span
-    // is empty. y may be x.
-    private static void NormaliseScaleShift(ReadOnlySpan<float> x, float mean, float inverseStd, float gamma, float beta, bool relu,
-        Span<float> xHat, Span<float> y)
+    // x̂ = (x − μ)·s and y = γ·x̂ + β (then max(y, 0) for ReLU), one vector loop per plane. y may be x. x̂ is not kept:
+    // the backward pass computes it again from x, with the same operations, so it gets the same values without the
+    // memory traffic of storing them (a tensor the size of the input per batch norm).
+    private static void NormaliseScaleShift(ReadOnlySpan<float> x, float mean, float inverseStd, float gamma, float beta, bool relu, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
         var (vm, vs, vg, vb) = (new Vector<float>(mean), new Vector<float>(inverseStd), new Vector<float>(gamma), new Vector<float>(beta));
-        bool keep = !xHat.IsEmpty;
         for (; i <= x.Length - width; i += width)
         {
             var h = (new Vector<float>(x[i..]) - vm) * vs;
-            if (keep) h.CopyTo(xHat[i..]);
             var v = vg * h + vb;
             (relu ? Vector.Max(v, Vector<float>.Zero) : v).CopyTo(y[i..]);
         }
         for (; i < x.Length; i++)
         {
             float h = (x[i] - mean) * inverseStd;
-            if (keep) xHat[i] = h;
             float v = gamma * h + beta;
             y[i] = relu ? MathF.Max(v, 0f) : v;
         }
     }
 
-    // (Σ dz, Σ dz·x̂) over one plane.
-    private static (double Sum, double Dot) SumAndDot(ReadOnlySpan<float> dz, ReadOnlySpan<float> xHat)
+    // (Σ dz, Σ dz·x̂) over one plane, x̂ = (x − μ)·s as the forward pass computed it.
+    private static (double Sum, double Dot) SumAndDot(ReadOnlySpan<float> dz, ReadOnlySpan<float> x, float mean, float inverseStd)
     {
         int i = 0, width = Vector<float>.Count;
+        var (vm, vs) = (new Vector<float>(mean), new Vector<float>(inverseStd));
         Vector<float> sum = Vector<float>.Zero, dot = Vector<float>.Zero;
         for (; i <= dz.Length - width; i += width)
         {
             var d = new Vector<float>(dz[i..]);
             sum += d;
-            dot += d * new Vector<float>(xHat[i..]);
+            dot += d * ((new Vector<float>(x[i..]) - vm) * vs);
         }
         double s = Vector.Sum(sum), p = Vector.Sum(dot);
         for (; i < dz.Length; i++)
         {
             s += dz[i];
-            p += (double)dz[i] * xHat[i];
+            p += (double)dz[i] * ((x[i] - mean) * inverseStd);
         }
         return (s, p);
     }
 
     // dx = a·dz + b·x̂ + k over one plane.
-    private static void Combine(ReadOnlySpan<float> dz, ReadOnlySpan<float> xHat, float a, float b, float k, Span<float> dx)
+    private static void Combine(ReadOnlySpan<float> dz, ReadOnlySpan<float> x, float mean, float inverseStd, float a, float b, float k, Span<float> dx)
     {
         int i = 0, width = Vector<float>.Count;
-        var (va, vb, vk) = (new Vector<float>(a), new Vector<float>(b), new Vector<float>(k));
+        var (vm, vs, va, vb, vk) = (new Vector<float>(mean), new Vector<float>(inverseStd), new Vector<float>(a), new Vector<float>(b), new Vector<float>(k));
         for (; i <= dz.Length - width; i += width)
-            (va * new Vector<float>(dz[i..]) + vb * new Vector<float>(xHat[i..]) + vk).CopyTo(dx[i..]);
-        for (; i < dz.Length; i++) dx[i] = a * dz[i] + b * xHat[i] + k;
+            (va * new Vector<float>(dz[i..]) + vb * ((new Vector<float>(x[i..]) - vm) * vs) + vk).CopyTo(dx[i..]);
+        for (; i < dz.Length; i++) dx[i] = a * dz[i] + b * ((x[i] - mean) * inverseStd) + k;
     }
 }
