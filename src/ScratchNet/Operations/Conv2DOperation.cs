@@ -109,8 +109,8 @@ public sealed class Conv2DOperation : ParamOperation
 
     /// <summary>
     /// Below this many output rows or columns im2col is taken: a 7×7 output fills 4×4 tiles (8×8 outputs, a quarter
-    /// wasted) and still gains, measured on fashion-resnet's 128-channel 7×7 layers (forward and backward 15–25 % faster
-    /// than im2col at one and two threads, docs/performance.md); smaller outputs were not measured. Tests lower it to
+    /// wasted) and still gains, measured on fashion-resnet's 128-channel 7×7 layers (forward and backward in 25–45 % less
+    /// time than im2col at one and two threads, docs/performance.md); smaller outputs were not measured. Tests lower it to
     /// reach partial tiles on small inputs.
     /// </summary>
     internal int WinogradMinOutputSize { get; set; } = 7;

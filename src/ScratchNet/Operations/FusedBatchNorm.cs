@@ -162,13 +162,13 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
         var (vm, vs, vg, vb) = (new Vector<float>(mean), new Vector<float>(inverseStd), new Vector<float>(gamma), new Vector<float>(beta));
         for (; i <= x.Length - width; i += width)
         {
-            var h = (new Vector<float>(x[i..]) - vm) * vs;
+            var h = Normalise(new Vector<float>(x[i..]), vm, vs);
             var v = vg * h + vb;
             (relu ? Vector.Max(v, Vector<float>.Zero) : v).CopyTo(y[i..]);
         }
         for (; i < x.Length; i++)
         {
-            float h = (x[i] - mean) * inverseStd;
+            float h = Normalise(x[i], mean, inverseStd);
             float v = gamma * h + beta;
             y[i] = relu ? MathF.Max(v, 0f) : v;
         }
@@ -184,13 +184,13 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
         {
             var d = new Vector<float>(dz[i..]);
             sum += d;
-            dot += d * ((new Vector<float>(x[i..]) - vm) * vs);
+            dot += d * Normalise(new Vector<float>(x[i..]), vm, vs);
         }
         double s = Vector.Sum(sum), p = Vector.Sum(dot);
         for (; i < dz.Length; i++)
         {
             s += dz[i];
-            p += (double)dz[i] * ((x[i] - mean) * inverseStd);
+            p += (double)dz[i] * Normalise(x[i], mean, inverseStd);
         }
         return (s, p);
     }
@@ -201,7 +201,12 @@ public sealed class FusedBatchNorm : Operation, Kernels.IImageEpilogue
         int i = 0, width = Vector<float>.Count;
         var (vm, vs, va, vb, vk) = (new Vector<float>(mean), new Vector<float>(inverseStd), new Vector<float>(a), new Vector<float>(b), new Vector<float>(k));
         for (; i <= dz.Length - width; i += width)
-            (va * new Vector<float>(dz[i..]) + vb * ((new Vector<float>(x[i..]) - vm) * vs) + vk).CopyTo(dx[i..]);
-        for (; i < dz.Length; i++) dx[i] = a * dz[i] + b * ((x[i] - mean) * inverseStd) + k;
+            (va * new Vector<float>(dz[i..]) + vb * Normalise(new Vector<float>(x[i..]), vm, vs) + vk).CopyTo(dx[i..]);
+        for (; i < dz.Length; i++) dx[i] = a * dz[i] + b * Normalise(x[i], mean, inverseStd) + k;
     }
+
+    // x̂ = (x − μ)·s, the one formula the forward and backward passes share, so they get the same values.
+    private static Vector<float> Normalise(Vector<float> x, Vector<float> mean, Vector<float> inverseStd) => (x - mean) * inverseStd;
+
+    private static float Normalise(float x, float mean, float inverseStd) => (x - mean) * inverseStd;
 }
