@@ -122,20 +122,22 @@ public static partial class Winograd3x3
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void GradientOfFilter(float* s, nint stride, float* w)
     {
-        Span<float> t = stackalloc float[12];
-        for (int col = 0; col < 4; col++)   // t = Gᵀ·S (3×4)
-        {
-            float s0 = s[col * stride], s1 = s[(4 + col) * stride], s2 = s[(8 + col) * stride], s3 = s[(12 + col) * stride];
-            t[col] = s0 + 0.5f * (s1 + s2);
-            t[4 + col] = 0.5f * (s1 - s2);
-            t[8 + col] = 0.5f * (s1 + s2) + s3;
-        }
-        for (int row = 0; row < 3; row++)   // ∂L/∂w = t·G (3×3)
-        {
-            float a = t[row * 4], b = t[row * 4 + 1], c = t[row * 4 + 2], d = t[row * 4 + 3];
-            w[row * 3] = a + 0.5f * (b + c);
-            w[row * 3 + 1] = 0.5f * (b - c);
-            w[row * 3 + 2] = 0.5f * (b + c) + d;
-        }
+        // t = Gᵀ·S (3×4), column by column of S.
+        GroupOfFour(s[0], s[4 * stride], s[8 * stride], s[12 * stride], out float t00, out float t10, out float t20);
+        GroupOfFour(s[stride], s[5 * stride], s[9 * stride], s[13 * stride], out float t01, out float t11, out float t21);
+        GroupOfFour(s[2 * stride], s[6 * stride], s[10 * stride], s[14 * stride], out float t02, out float t12, out float t22);
+        GroupOfFour(s[3 * stride], s[7 * stride], s[11 * stride], s[15 * stride], out float t03, out float t13, out float t23);
+        // ∂L/∂w = t·G (3×3), row by row of t.
+        GroupOfFour(t00, t01, t02, t03, out w[0], out w[1], out w[2]);
+        GroupOfFour(t10, t11, t12, t13, out w[3], out w[4], out w[5]);
+        GroupOfFour(t20, t21, t22, t23, out w[6], out w[7], out w[8]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GroupOfFour(float s0, float s1, float s2, float s3, out float first, out float second, out float third)
+    {
+        first = s0 + 0.5f * (s1 + s2);
+        second = 0.5f * (s1 - s2);
+        third = 0.5f * (s1 + s2) + s3;
     }
 }
