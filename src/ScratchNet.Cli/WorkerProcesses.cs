@@ -53,8 +53,13 @@ internal sealed class WorkerProcesses
         context.Cancel = true;
         Console.Error.WriteLine($"error: rank {_rank}: {TerminalText.Clean(FailureMessage("SIGTERM from mpirun"))}");
         Console.Error.Flush();
+        // mpirun signals every rank at once. Were this one to vanish at once, a rank whose handler runs a little later
+        // would take it for one that died: stay visible a moment (mpirun's SIGKILL follows after a second).
+        Thread.Sleep(LingerAfterTermination);
         Environment.Exit(ExitCodes.Failure);
     });
+
+    private static readonly TimeSpan LingerAfterTermination = TimeSpan.FromMilliseconds(500);
 
     // A process that has exited but not yet been reaped by mpirun is a zombie ('Z' in /proc/PID/stat): gone too.
     private static bool IsAlive(int pid)

@@ -137,8 +137,11 @@ public sealed class MpiTrainTests : IDisposable
 
         Assert.True(stopped, "the ranks were still running 30 s after Ctrl-C");
         Assert.NotEqual(0, mpirun.ExitCode);
-        Assert.Contains("error: rank 0: the run stopped (SIGTERM from mpirun)", await stderr);
-        Assert.DoesNotContain("   at ", await stderr);
+        string error = await stderr;
+        Assert.True(error.Contains("error: rank 0: the run stopped (SIGTERM from mpirun)", StringComparison.Ordinal), error);
+        Assert.True(error.Contains("error: rank 1: the run stopped (SIGTERM from mpirun)", StringComparison.Ordinal), error);
+        Assert.False(error.Contains("disappeared", StringComparison.Ordinal), error); // both were signalled; neither died
+        Assert.False(error.Contains("   at ", StringComparison.Ordinal), error);
         Assert.Equal(125850, Checkpoint.LoadModel(checkpoint).ParameterCount); // intact: it loads
     }
 
