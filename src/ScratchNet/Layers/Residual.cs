@@ -50,7 +50,8 @@ public sealed class Residual : CompositeLayer
         Tensor main = Chains[0].Forward(input, training);
         Tensor skip = Chains[1].Forward(input, training);
         Tensor sum = Tensor.Reuse(ref _sum, main.Shape);
-        TensorPrimitives.Add(main.Span, skip.Span, sum.Span);
+        if (Activation is Activation activation) return activation.ForwardSum(main, skip, sum, training); // one pass for both
+        Add(main, skip, sum);
         return Activation.Forward(sum, training);
     }
 
@@ -64,7 +65,17 @@ public sealed class Residual : CompositeLayer
         Tensor? skip = Chains[1].Backward(ds);
         if (main is null || skip is null) return null;   // the network's first layer: nobody needs ∂L/∂x
         Tensor dx = Tensor.Reuse(ref _inputGradient, main.Shape);
-        TensorPrimitives.Add(main.Span, skip.Span, dx.Span);
+        Add(main, skip, dx);
         return dx;
     }
+
+    // y = a + b, split among the threads in blocks (the sums are bound by memory, but one core alone cannot draw on all of it).
+    private void Add(Tensor a, Tensor b, Tensor y) =>
+        Compute.For((y.Length + AddBlock - 1) / AddBlock, y.Length, (A: a, B: b, Y: y), static (in s, _, first, end) =>
+        {
+            int start = first * AddBlock, length = Math.Min(end * AddBlock, s.Y.Length) - start;
+            TensorPrimitives.Add(s.A.Span.Slice(start, length), s.B.Span.Slice(start, length), s.Y.Span.Slice(start, length));
+        });
+
+    private const int AddBlock = 16384;
 }

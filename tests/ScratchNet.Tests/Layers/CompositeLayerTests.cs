@@ -1,3 +1,4 @@
+using ScratchNet.Kernels;
 using ScratchNet.Layers;
 using ScratchNet.Losses;
 using ScratchNet.Operations;
@@ -90,6 +91,32 @@ public class CompositeLayerTests
                 Assert.Equal(x.Span[n * 18 + i], z.Span[n * 36 + i]);
                 Assert.Equal(MathF.Tanh(x.Span[n * 18 + i]), z.Span[n * 36 + 18 + i], 3e-7f);   // ScratchNet's tanh: within 2 ulp
             }
+    }
+
+    [Theory]
+    [InlineData("relu")]  // its derivative reads the output: y overwrites the sum
+    [InlineData("elu")]   // its derivative reads the input: the sum is kept
+    public void Residual_sum_and_activation_in_one_pass_give_the_bits_of_the_separate_operations(string name)
+    {
+        // 2 × 8 × 48 × 48 = 36,864 values: three blocks of the fused pass, split between two threads.
+        Operation Activation() => name == "relu" ? new ReLU() : new ELU();
+        var block = new Residual([new Conv2D(8, 3, bias: false)], activation: Activation());
+        Tensor x = TestData.Uniform(13, 2, 8, 48, 48), dy = TestData.Uniform(14, 2, 8, 48, 48);
+        block.Build(x.Shape[1..]);
+        block.Compute = new ComputeContext(2);
+        float[] y = block.Forward(x, training: true).Span.ToArray();
+        float[] dx = block.Backward(dy)!.Span.ToArray();
+
+        // The same block as separate steps: s = body(x) + x, y = f(s); ∂L/∂s = f′·dy, ∂L/∂x = bodyᵀ(∂L/∂s) + ∂L/∂s.
+        Layer body = block.Body[0];
+        Tensor s = new(x.Shape);
+        System.Numerics.Tensors.TensorPrimitives.Add(body.Forward(x, training: true).Span, x.Span, s.Span);
+        Operation f = Activation();
+        TestData.AssertBitIdentical(f.Forward(s, training: true).Span.ToArray(), y, "output");
+        Tensor ds = f.Backward(dy)!;
+        float[] expected = new float[dx.Length];
+        System.Numerics.Tensors.TensorPrimitives.Add(body.Backward(ds)!.Span, ds.Span, expected);
+        TestData.AssertBitIdentical(expected, dx, "input gradient");
     }
 
     [Fact]

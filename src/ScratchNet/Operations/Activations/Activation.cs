@@ -9,14 +9,38 @@ public abstract class Activation : Operation, Kernels.IImageEpilogue
     // Element-wise work is split among threads in blocks of this many values; smaller tensors stay on one thread.
     private const int Block = 16384;
 
+    // The two terms whose sum is the input, during ForwardSum only.
+    private (Tensor A, Tensor B)? _terms;
+
+    /// <summary>
+    /// y = f(a + b), a residual block's sum and activation, in one trip through memory: block by block, the sum is
+    /// written into <paramref name="sum"/> (the recorded input) and activated while it is still in cache. For an
+    /// activation whose derivative comes from its output, y overwrites the sum (the input is then the output, which
+    /// its derivative accepts), so one tensor is written instead of two.
+    /// </summary>
+    internal Tensor ForwardSum(Tensor a, Tensor b, Tensor sum, bool training)
+    {
+        _terms = (a, b);
+        try
+        {
+            return Forward(sum, training);
+        }
+        finally
+        {
+            _terms = null;
+        }
+    }
+
     /// <inheritdoc />
     protected sealed override Tensor ComputeOutput(Tensor input)
     {
-        Tensor output = OutputBuffer(input.Shape);
-        Compute.For((input.Length + Block - 1) / Block, (Op: this, X: input, Y: output), static (in s, _, first, end) =>
+        Tensor output = _terms is not null && DerivativeFromOutput ? input : OutputBuffer(input.Shape);
+        Compute.For((input.Length + Block - 1) / Block, (Op: this, X: input, Y: output, Terms: _terms), static (in s, _, first, end) =>
         {
             var (start, length) = Range(first, end, s.X.Length);
-            s.Op.Apply(s.X.Span.Slice(start, length), s.Y.Span.Slice(start, length));
+            Span<float> x = s.X.Span.Slice(start, length);
+            if (s.Terms is { } terms) System.Numerics.Tensors.TensorPrimitives.Add(terms.A.Span.Slice(start, length), terms.B.Span.Slice(start, length), x);
+            s.Op.Apply(x, s.Y.Span.Slice(start, length));
         });
         return output;
     }
