@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace ScratchNet.Kernels;
@@ -13,15 +14,16 @@ public delegate void RangeBody<TState>(in TState state, int worker, int start, i
 /// only on the count and the thread number, so results are reproducible for a given thread count.
 /// </summary>
 /// <remarks>
-/// The calling thread runs chunk 0; the other chunks go to the .NET thread pool as preallocated
-/// work items, so a parallel region allocates nothing. Regions on one context run one at a time:
-/// a region started from inside another (or from a second thread meanwhile) runs serially.
+/// The calling thread runs chunk 0; the other chunks go to the context's own threads
+/// (<see cref="ComputeWorker"/>), started on the first region that needs them, so a parallel region
+/// allocates nothing. Regions on one context run one at a time: a region started from inside
+/// another (or from a second thread meanwhile) runs serially.
 /// </remarks>
 public sealed class ComputeContext
 {
-    private readonly Chunk[] _chunks;
+    private readonly ComputeWorker[] _threads;
     private readonly ManualResetEventSlim _finished = new(false);
-    private int _busy;
+    private int _busy, _region;
     private int _pending;
     private RangeBody? _body;
     private int _count, _workers;
@@ -45,12 +47,25 @@ public sealed class ComputeContext
         if (threads is < 1 or > MaxThreads)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, $"The thread count must be 1 to {MaxThreads}.");
         Threads = threads;
-        _chunks = new Chunk[threads];
-        for (int w = 1; w < threads; w++) _chunks[w] = new Chunk(this, w);
+        _threads = new ComputeWorker[threads];
+        for (int w = 1; w < threads; w++) _threads[w] = new ComputeWorker(this, w);
+        WorkersSpin = threads <= Environment.ProcessorCount;
     }
 
     /// <summary>The number of threads the kernels may use.</summary>
     public int Threads { get; }
+
+    /// <summary>
+    /// Whether the threads spin between regions: only when each can have a core of its own, since with more threads
+    /// than cores a spinning thread takes the time of one that has work.
+    /// </summary>
+    internal bool WorkersSpin { get; }
+
+    /// <summary>How long an idle worker thread sleeps before it ends (tests shorten it).</summary>
+    internal int IdleMilliseconds { get; init; } = 5000;
+
+    /// <summary>How many worker threads are alive now.</summary>
+    internal int LiveWorkerThreads => _threads.Count(w => w is not null && w.HasThread);
 
     /// <summary>
     /// The number of workers <see cref="For(int, RangeBody)"/> uses for <paramref name="count"/> items, and the most any
@@ -128,7 +143,7 @@ public sealed class ComputeContext
         }
     }
 
-    // Runs chunk 0 here and the others on the thread pool; the caller holds _busy.
+    // Runs chunk 0 here and the others on the worker threads; the caller holds _busy.
     private void RunClaimed(RangeBody body, int count, int workers)
     {
         try
@@ -139,15 +154,15 @@ public sealed class ComputeContext
             _failure = null;
             _pending = workers - 1;
             _finished.Reset();
-            for (int w = 1; w < workers; w++)
-                ThreadPool.UnsafeQueueUserWorkItem(_chunks[w], preferLocal: false);
+            int region = ++_region;
+            for (int w = 1; w < workers; w++) _threads[w].Start(region);
             try
             {
                 RunChunk(body, count, workers, 0);
             }
             finally
             {
-                _finished.Wait();
+                WaitForWorkers();
             }
             _failure?.Throw();
         }
@@ -166,7 +181,19 @@ public sealed class ComputeContext
         body(w, (int)start, (int)end);
     }
 
-    private void RunQueuedChunk(int w)
+    // The other chunks usually end within microseconds of this one: spin for them a while before sleeping.
+    private void WaitForWorkers()
+    {
+        if (WorkersSpin)
+        {
+            long deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 1000;
+            while (Volatile.Read(ref _pending) != 0 && Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(30);
+        }
+        _finished.Wait();
+    }
+
+    /// <summary>Runs chunk <paramref name="w"/> of the current region on worker thread <paramref name="w"/>.</summary>
+    internal void RunWorkerChunk(int w)
     {
         try
         {
@@ -195,11 +222,5 @@ public sealed class ComputeContext
         public void Set(in TState state, RangeBody<TState> body) => (_state, _body) = (state, body);
 
         public void Clear() => (_state, _body) = (default!, null);
-    }
-
-    // One preallocated thread-pool work item per extra worker.
-    private sealed class Chunk(ComputeContext owner, int worker) : IThreadPoolWorkItem
-    {
-        public void Execute() => owner.RunQueuedChunk(worker);
     }
 }

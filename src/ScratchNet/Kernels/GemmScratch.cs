@@ -2,8 +2,9 @@ namespace ScratchNet.Kernels;
 
 /// <summary>
 /// Packing buffers for <see cref="Gemm"/>: one A and one B buffer per thread, grown when a larger
-/// problem needs more and kept for the thread's lifetime. The thread-pool threads that run the
-/// kernels live for the whole process, so after the first steps nothing is allocated (a shared
+/// problem needs more and kept for the thread's lifetime. The threads that run the kernels (the
+/// caller and a <see cref="ComputeContext"/>'s workers) live as long as training keeps them busy,
+/// so after the first steps nothing is allocated (a shared
 /// array pool was tried first and still allocated kilobytes per training step once the pool's
 /// per-thread caches were trimmed or missed).
 /// </summary>

@@ -46,10 +46,11 @@ public sealed class AllocationTests
         var optimizer = new Adam();
         for (int i = 0; i < 3; i++) Step();
         // Zero in a quiet process. Under load, one-time runtime work can land on this thread during a window (the wait
-        // handle's lock object the first time a wait blocks, 24 bytes; the tiered JIT's switch-over of a hot method): a
-        // window is retried up to three times. A step that allocates in steady state fails every window.
+        // handle's lock object the first time a wait blocks, 24 bytes; the tiered JIT's switch-over of a hot method, which
+        // a busy machine delays: 1–3 KB seen while other tests kept both cores busy): a window is retried up to five
+        // times. A step that allocates in steady state fails every window.
         long allocated = long.MaxValue;
-        for (int window = 0; window < 3 && allocated > 64; window++)
+        for (int window = 0; window < 5 && allocated > 64; window++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 5; i++) Step();

@@ -1,0 +1,81 @@
+using ScratchNet.Kernels;
+
+namespace ScratchNet.Tests.Kernels;
+
+/// <summary>
+/// The context's own worker threads: every chunk of every region runs exactly once, on its own thread, however the
+/// regions follow each other; a failing chunk reaches the caller; idle threads end and come back when needed.
+/// </summary>
+public sealed class ComputeContextTests
+{
+    [Theory]
+    [InlineData(2, 5000)]
+    [InlineData(3, 5000)]
+    [InlineData(3, 1)]   // threads end after 1 ms asleep: regions often find them ending, or gone
+    public async Task ManyRegionsOfChangingWidth_RunEveryChunkExactlyOnce(int threads, int idleMilliseconds)
+    {
+        var context = new ComputeContext(threads) { IdleMilliseconds = idleMilliseconds };
+        var random = new Random(7);
+        var runs = new int[8];
+        Task regions = Task.Run(() =>
+        {
+            for (int region = 0; region < 5_000; region++)
+            {
+                int count = random.Next(1, runs.Length + 1);
+                Array.Clear(runs);
+                context.For(count, (worker, start, end) =>
+                {
+                    for (int i = start; i < end; i++) Interlocked.Increment(ref runs[i]);
+                });
+                for (int i = 0; i < runs.Length; i++)
+                    Assert.True(runs[i] == (i < count ? 1 : 0), $"region {region} over {count} items: item {i} ran {runs[i]} times");
+                if (region % 50 == 49) Thread.Sleep(region / 50 % 4);   // let the workers stop spinning, sleep, end
+            }
+        });
+        Task first = await Task.WhenAny(regions, Task.Delay(TimeSpan.FromMinutes(2)));
+        Assert.True(first == regions, "the regions did not finish within two minutes (a lost wake-up?)");
+        await regions;   // rethrows an assertion that failed inside
+    }
+
+    [Fact]
+    public void Chunks_RunOnTheCallerAndOnDistinctThreads()
+    {
+        var context = new ComputeContext(3);
+        var threadOf = new int[3];
+        context.For(3, (worker, start, end) => threadOf[worker] = Environment.CurrentManagedThreadId);
+        Assert.Equal(Environment.CurrentManagedThreadId, threadOf[0]);
+        Assert.Equal(3, threadOf.Distinct().Count());
+    }
+
+    [Fact]
+    public void FailingChunk_ReachesTheCaller_AndTheContextStillWorks()
+    {
+        var context = new ComputeContext(2);
+        var e = Assert.Throws<InvalidOperationException>(() => context.For(2, (worker, start, end) =>
+        {
+            if (worker == 1) throw new InvalidOperationException("chunk 1 failed");
+        }));
+        Assert.Equal("chunk 1 failed", e.Message);
+
+        int sum = 0;
+        context.For(2, (worker, start, end) => Interlocked.Add(ref sum, end - start));
+        Assert.Equal(2, sum);
+    }
+
+    [Fact]
+    public void IdleWorkerThreads_End_AndTheNextRegionStartsThemAgain()
+    {
+        var context = new ComputeContext(3) { IdleMilliseconds = 50 };
+        Assert.Equal(0, context.LiveWorkerThreads);   // none before the first region
+        context.For(3, (worker, start, end) => { });
+        Assert.Equal(2, context.LiveWorkerThreads);
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (context.LiveWorkerThreads > 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(20);
+        Assert.Equal(0, context.LiveWorkerThreads);
+
+        var threadOf = new int[3];
+        context.For(3, (worker, start, end) => threadOf[worker] = Environment.CurrentManagedThreadId);
+        Assert.Equal(3, threadOf.Distinct().Count());
+    }
+}
