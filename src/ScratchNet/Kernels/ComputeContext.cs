@@ -116,6 +116,46 @@ public sealed class ComputeContext
         return For(WorkersFor(count), count, state, body);
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) in chunks of <paramref name="chunk"/> items (the
+    /// last may be shorter), each taken by whichever worker is free next, so a worker slowed by the machine (a core
+    /// shared with another program) takes fewer chunks instead of holding the others up. For work whose every item
+    /// gives the same result whichever worker computes it, with whatever other items (results then do not depend on the
+    /// scheduling); work that sums over items belongs in the fixed chunks of <see cref="For{TState}(int, in TState, RangeBody{TState})"/>.
+    /// Chunks start at multiples of <paramref name="chunk"/>; a region that cannot use the threads runs them all on
+    /// the calling thread as worker 0. Returns the number of workers used.
+    /// </summary>
+    public int ForEachChunk<TState>(int count, int chunk, in TState state, RangeBody<TState> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
+        int chunks = (int)(((long)count + chunk - 1) / chunk), workers = WorkersFor(chunks);
+        if (workers == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int start = 0; start < count; start += chunk) body(state, 0, start, Math.Min(count, start + chunk));
+            return 1;
+        }
+        var binding = BindingFor<ChunkBinding<TState>>();
+        try
+        {
+            binding.Set(state, body, count, chunk);
+            RunClaimed(binding.Run, workers, workers);
+            return workers;
+        }
+        finally
+        {
+            binding.Clear();
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    // The binding of a kind, made once per context: the context is claimed while it is in use, so no one else uses it.
+    private TBinding BindingFor<TBinding>() where TBinding : class, new()
+    {
+        if (!_bindings.TryGetValue(typeof(TBinding), out object? found)) _bindings[typeof(TBinding)] = found = new TBinding();
+        return (TBinding)found;
+    }
+
     private int For<TState>(int workers, int count, in TState state, RangeBody<TState> body)
     {
         if (workers == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
@@ -128,8 +168,7 @@ public sealed class ComputeContext
             return workers;
         }
         // The state is parked in a binding made once per state type; this context is claimed, so no one else uses it meanwhile.
-        if (!_bindings.TryGetValue(typeof(TState), out object? found)) _bindings[typeof(TState)] = found = new Binding<TState>();
-        var binding = (Binding<TState>)found;
+        var binding = BindingFor<Binding<TState>>();
         try
         {
             binding.Set(state, body);
@@ -207,6 +246,27 @@ public sealed class ComputeContext
         {
             if (Interlocked.Decrement(ref _pending) == 0) _finished.Set();
         }
+    }
+
+    // As Binding, for ForEachChunk: each worker takes the next chunk from a shared counter until none is left.
+    private sealed class ChunkBinding<TState>
+    {
+        private TState _state = default!;
+        private RangeBody<TState>? _body;
+        private int _count, _chunk, _next;
+
+        public ChunkBinding() => Run = (worker, _, _) =>
+        {
+            for (long start; (start = (long)(Interlocked.Increment(ref _next) - 1) * _chunk) < _count;)
+                _body!(_state, worker, (int)start, (int)Math.Min(_count, start + _chunk));
+        };
+
+        public RangeBody Run { get; }
+
+        public void Set(in TState state, RangeBody<TState> body, int count, int chunk) =>
+            (_state, _body, _count, _chunk, _next) = (state, body, count, chunk, 0);
+
+        public void Clear() => (_state, _body) = (default!, null);
     }
 
     // A state and a body, and the one delegate that runs them, created once per state type and context.

@@ -78,4 +78,39 @@ public sealed class ComputeContextTests
         context.For(3, (worker, start, end) => threadOf[worker] = Environment.CurrentManagedThreadId);
         Assert.Equal(3, threadOf.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ForEachChunk_CoversEveryItemOnce_InChunksStartingAtMultiples(int threads)
+    {
+        var context = new ComputeContext(threads);
+        foreach (int count in new[] { 1, 7, 64, 101 })
+        {
+            var runs = new int[count];
+            var badChunks = new System.Collections.Concurrent.ConcurrentBag<string>();
+            context.ForEachChunk(count, 4, 0, (in int _, int worker, int start, int end) =>
+            {
+                if (start % 4 != 0 || end - start > 4 || end > count || (end - start < 4 && end != count)) badChunks.Add($"[{start}, {end})");
+                for (int i = start; i < end; i++) Interlocked.Increment(ref runs[i]);
+            });
+            Assert.Empty(badChunks);
+            Assert.All(runs, r => Assert.Equal(1, r));
+        }
+    }
+
+    [Fact]
+    public void ForEachChunk_ASlowWorkerTakesFewerChunks()
+    {
+        // The calling thread (worker 0) is held up on its first chunk; the other worker takes the chunks meanwhile.
+        var context = new ComputeContext(2);
+        var taken = new int[2];
+        context.ForEachChunk(40, 1, 0, (in int _, int worker, int start, int end) =>
+        {
+            if (Interlocked.Increment(ref taken[worker]) == 1 && worker == 0) Thread.Sleep(300);
+        });
+        Assert.Equal(40, taken[0] + taken[1]);
+        Assert.True(taken[1] > 20, $"worker 1 took {taken[1]} of 40 chunks while worker 0 slept");
+    }
 }

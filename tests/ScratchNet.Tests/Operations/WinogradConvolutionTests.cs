@@ -107,6 +107,28 @@ public class WinogradConvolutionTests
         TestData.AssertBitIdentical(one.AsSpan(0, spec.OutputShape[1..].Aggregate(1, (a, b) => a * b)), Operation(weight, "same", 2).Forward(first).Span, "one image");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Weight_gradient_has_the_same_bits_on_every_run_at_a_thread_count(int threads)
+    {
+        // 64 images of 7×7 with 64 channels: eight images per group, eight groups, so 8 parts whose sums are added in
+        // order, whichever worker took which part.
+        ConvSpec spec = ConvolutionTests.Spec(64, 64, 7, 7, 64, 3, 3, 1, 1, "same");
+        Tensor x = TestData.Uniform(91, spec.InputShape), weight = TestData.Uniform(92, spec.WeightShape), dz = TestData.Uniform(93, spec.OutputShape);
+        Conv2DOperation op = Operation(weight, "same", threads);
+        float[]? first = null;
+        for (int run = 0; run < 8; run++)
+        {
+            op.Forward(x, training: true);
+            op.Backward(dz);
+            float[] gradient = op.Parameter.Gradient.Span.ToArray();
+            if (first is null) first = gradient;
+            else TestData.AssertBitIdentical(first, gradient, $"run {run} against run 0, {threads} threads");
+        }
+        TestData.AssertClose(NaiveConvolution.WeightGradient(spec, x.Span, dz.Span), first!, Tolerance, "weight gradient");
+    }
+
     [Fact]
     public void New_weights_are_transformed_again()
     {
