@@ -30,12 +30,13 @@ internal sealed class WinogradWeightGradient
         compute.ForEachChunk(_parts, 1, state, SumParts);   // each part has its own sums: any worker may take it
         int length = Winograd3x3.Positions * outChannels * g.Channels;
         // ∑ over the parts, in part order for every element, whichever thread adds which elements.
-        compute.For(length, (long)length * _parts, (Sums: _sums, Parts: _parts), static (in s, worker, start, end) =>
-        {
-            Span<float> total = s.Sums[0].AsSpan(start, end - start);
-            for (int p = 1; p < s.Parts; p++)
-                System.Numerics.Tensors.TensorPrimitives.Add(total, s.Sums[p].AsSpan(start, end - start), total);
-        });
+        if (_parts > 1)
+            compute.For(length, (long)length * _parts, (Sums: _sums, Parts: _parts), static (in s, worker, start, end) =>
+            {
+                Span<float> total = s.Sums[0].AsSpan(start, end - start);
+                for (int p = 1; p < s.Parts; p++)
+                    System.Numerics.Tensors.TensorPrimitives.Add(total, s.Sums[p].AsSpan(start, end - start), total);
+            });
         Winograd3x3.TransformWeightGradient(_sums[0].AsSpan(0, length), outChannels, g.Channels, weightGradient);
     }
 

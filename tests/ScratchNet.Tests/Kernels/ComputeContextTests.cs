@@ -4,7 +4,8 @@ namespace ScratchNet.Tests.Kernels;
 
 /// <summary>
 /// The context's own worker threads: every chunk of every region runs exactly once, on its own thread, however the
-/// regions follow each other; a failing chunk reaches the caller; idle threads end and come back when needed.
+/// regions follow each other; a failing chunk reaches the caller; idle threads end and come back when needed; chunks
+/// handed out on demand cover every item once, and a free worker takes the chunks a held-up one cannot.
 /// </summary>
 public sealed class ComputeContextTests
 {
