@@ -110,6 +110,7 @@ public class ConvBenchmarks
         {
             AddColumn(new GflopsColumn(Flops,
                 "Billions of floating-point operations per second of the forward (2·N·O·C·K²·H·W) or backward (twice that) pass"));
+            AddColumn(new PeakShareColumn(Flops));
             AddDiagnoser(MemoryDiagnoser.Default);
         }
     }
