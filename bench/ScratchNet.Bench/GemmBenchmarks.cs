@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using ScratchNet.Kernels;
 
 namespace ScratchNet.Bench;
@@ -45,32 +42,4 @@ public class GemmBenchmarks
             AddDiagnoser(MemoryDiagnoser.Default);
         }
     }
-}
-
-/// <summary>
-/// GFLOP/s from the mean time and the operation count that <c>flops</c> gives for a benchmark case
-/// (null: no figure, e.g. for a memory-bound step).
-/// </summary>
-public sealed class GflopsColumn(Func<BenchmarkCase, double?> flops, string legend) : IColumn
-{
-    public string Id => nameof(GflopsColumn);
-    public string ColumnName => "GFLOP/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => legend;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (meanNs is not > 0 || flops(benchmarkCase) is not { } count) return "-";
-        return (count / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public bool IsAvailable(Summary summary) => true;
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 }
