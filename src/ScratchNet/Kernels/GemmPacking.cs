@@ -127,36 +127,18 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Transposes an 8×8 block: eight row loads, 24 in-register shuffles, eight row stores.</summary>
+    /// <summary>Transposes an 8×8 block: eight rows loaded as columns, eight row stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
     {
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + srcStride);
-        var r2 = Avx.LoadVector256(src + 2 * srcStride);
-        var r3 = Avx.LoadVector256(src + 3 * srcStride);
-        var r4 = Avx.LoadVector256(src + 4 * srcStride);
-        var r5 = Avx.LoadVector256(src + 5 * srcStride);
-        var r6 = Avx.LoadVector256(src + 6 * srcStride);
-        var r7 = Avx.LoadVector256(src + 7 * srcStride);
-        // Interleave pairs of rows: t0 = a0 b0 a1 b1 | a4 b4 a5 b5, t1 = a2 b2 a3 b3 | a6 b6 a7 b7, ...
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-        // Groups of four: s0 = a0 b0 c0 d0 | a4 b4 c4 d4, s1 = a1 b1 c1 d1 | a5 b5 c5 d5, ...
-        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
-        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
-        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
-        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
-        // Join 128-bit halves: columns 0..3 from the low halves, 4..7 from the high halves.
-        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
-        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
-        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
-        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
-        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
-        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
-        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
-        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+        RegisterTranspose.LoadColumns(src, srcStride, out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
+        Avx.Store(dst, r0);
+        Avx.Store(dst + dstStride, r1);
+        Avx.Store(dst + 2 * dstStride, r2);
+        Avx.Store(dst + 3 * dstStride, r3);
+        Avx.Store(dst + 4 * dstStride, r4);
+        Avx.Store(dst + 5 * dstStride, r5);
+        Avx.Store(dst + 6 * dstStride, r6);
+        Avx.Store(dst + 7 * dstStride, r7);
     }
 }

@@ -29,6 +29,7 @@ public class WinogradConvolutionTests
         { 2, 16, 10, 9, 16, "valid" },      // 8×7 outputs: paired tile rows whose output rows end one short of a vector
         { 2, 16, 14, 13, 16, "2,2,0,0" },   // 16×11 outputs, wide explicit padding: six tile columns, eight tile rows
         { 5, 16, 28, 28, 16, "same" },      // groups of three images and then two (Winograd3x3.ImagesPerGroup)
+        { 3, 20, 14, 14, 16, "same" },      // 20 channels in, not whole vectors of eight: the tile-innermost weight gradient
     };
 
     private static Conv2DOperation Operation(Tensor weight, string padding, int threads, bool winograd = true) =>
@@ -127,6 +128,66 @@ public class WinogradConvolutionTests
             else TestData.AssertBitIdentical(first, gradient, $"run {run} against run 0, {threads} threads");
         }
         TestData.AssertClose(NaiveConvolution.WeightGradient(spec, x.Span, dz.Span), first!, Tolerance, "weight gradient");
+    }
+
+    [Theory]
+    [InlineData(32, 32, true)]     // fashion-cnn's and fashion-resnet's 28×28 layers
+    [InlineData(32, 64, true)]
+    [InlineData(64, 64, true)]
+    [InlineData(128, 128, true)]
+    [InlineData(512, 256, false)]  // more than measured
+    [InlineData(16, 20, false)]    // not whole vectors of eight channels
+    [InlineData(20, 16, false)]
+    public void Few_channels_in_whole_vectors_take_the_channels_last_weight_gradient(int inChannels, int outChannels, bool expected) =>
+        Assert.Equal(expected, Winograd3x3.UsesChannelsLastWeightGradient(inChannels, outChannels));
+
+    [Theory]
+    [InlineData(16, 7, 7, 8, 1, 1, 1, 1)]     // 4×4 tiles, half of the last row and column outside; 49 pixels, a partial eight
+    [InlineData(8, 9, 17, 24, 1, 1, 1, 1)]    // not square, the eight pixels of a copy run over the ends of rows
+    [InlineData(16, 10, 12, 8, 0, 0, 0, 0)]   // valid: 8×10 outputs
+    [InlineData(8, 14, 13, 16, 2, 0, 2, 0)]   // uneven explicit padding, odd output width
+    public unsafe void Channels_last_transforms_give_the_bits_of_the_tile_innermost_ones(int channels, int height, int width, int outChannels, int top, int left, int bottom, int right)
+    {
+        const int Images = 3;
+        var g = new ConvGeometry(channels, height, width, 3, 3, 1, 1, top, left, bottom, right);
+        var (rows, columns) = Winograd3x3.Tiles(g);
+        int tiles = rows * columns, all = Images * tiles, ld = all + 8;
+        float[] x = TestData.Uniform(101, Images, channels, height, width).Span.ToArray();
+        float[] dz = TestData.Uniform(102, Images, outChannels, g.OutputHeight, g.OutputWidth).Span.ToArray();
+        float[] plane = new float[Math.Max(Winograd3x3.PaddedLength(g), Winograd3x3.PaddedGradientLength(g))];
+        float[] v = new float[16 * channels * ld], u = new float[16 * outChannels * ld];
+        Winograd3x3.TransformInput(x, Images, g, plane, v, ld);
+        Winograd3x3.TransformOutputGradient(dz, Images, outChannels, g, plane, u, ld);
+
+        var (ph, pw) = Winograd3x3.PaddedChannelsLastSize(g);
+        var (qh, qw) = Winograd3x3.GradientChannelsLastSize(g);
+        int imageStride = ph * pw * channels, gradientStride = qh * qw * outChannels;
+        // Zeroed, as the weight gradient clears them: what the copies leave alone is the padding.
+        float[] padded = new float[Images * imageStride], gradients = new float[Images * gradientStride];
+        float[] vLast = new float[16 * all * channels], uLast = new float[16 * all * outChannels];
+        fixed (float* px = x, pdz = dz, pp = padded, pg = gradients, pv = vLast, pu = uLast)
+        {
+            for (int n = 0; n < Images; n++)
+            {
+                Winograd3x3.ToChannelsLast(px + n * g.ImageLength, channels, height, width, pp + n * imageStride, pw, top, left);
+                Winograd3x3.ToChannelsLast(pdz + n * outChannels * g.OutputPlane, outChannels, g.OutputHeight, g.OutputWidth, pg + n * gradientStride, qw, 0, 0);
+            }
+            // In two bands, the second starting inside an image.
+            int split = tiles + tiles / 2;
+            Winograd3x3.TransformInputChannelsLast(pp, imageStride, g, 0, split, pv, all * channels);
+            Winograd3x3.TransformInputChannelsLast(pp, imageStride, g, split, all - split, pv + split * channels, all * channels);
+            Winograd3x3.TransformOutputGradientChannelsLast(pg, gradientStride, outChannels, g, 0, split, pu, all * outChannels);
+            Winograd3x3.TransformOutputGradientChannelsLast(pg, gradientStride, outChannels, g, split, all - split, pu + split * outChannels, all * outChannels);
+        }
+        // The same additions in the same order: the same bits, only the layout differs.
+        for (int xi = 0; xi < 16; xi++)
+            for (int t = 0; t < all; t++)
+            {
+                for (int c = 0; c < channels; c++)
+                    Assert.Equal(v[(xi * channels + c) * ld + t], vLast[(xi * all + t) * channels + c]);
+                for (int o = 0; o < outChannels; o++)
+                    Assert.Equal(u[(xi * outChannels + o) * ld + t], uLast[(xi * all + t) * outChannels + o]);
+            }
     }
 
     [Fact]
