@@ -5,17 +5,18 @@ using System.Runtime.Intrinsics.X86;
 namespace ScratchNet.Kernels;
 
 /// <summary>
-/// The weight gradient's transforms with the channels innermost: V [16, T, C] and Ŷ [16, T, O] instead of [16, C, T] and
-/// [16, O, T].
+/// The weight gradient's transforms with the channels innermost: V [16, T, C] and Ŷ [16, O/8, T, 8] instead of
+/// [16, C, T] and [16, O, T].
 /// </summary>
 /// <remarks>
 /// <para>
 /// The weight gradient sums over tiles: S_ξ[O, C] = Σ_t Ŷ_ξ[t, O]ᵀ·V_ξ[t, C]. With the tiles innermost (the forward
 /// pass's layout) both operands of these products need transposing packs, which with 32×32 channels cost about as
-/// much as the multiply-adds. Laid out tile by tile, the products read both operands as they are. The transposing
-/// moves to the images: each image and its output gradient are copied once into a zero-padded [rows, columns,
-/// channels] buffer (a quarter of V's size), and the transforms then work on whole vectors of eight channels with
-/// plain loads and stores, a band of tiles at a time, small enough to stay in the second-level cache.
+/// much as the multiply-adds. Laid out tile by tile, the products read both operands as they are: V's rows directly,
+/// Ŷ's panels of eight channels as a packed GEMM operand. The transposing moves to the images: each image and its
+/// output gradient are copied once into a zero-padded [rows, columns, channels] buffer (a quarter of V's size), and
+/// the transforms then work on whole vectors of eight channels with plain loads and stores, a band of tiles at a
+/// time, small enough to stay in the second-level cache.
 /// </para>
 /// <para>
 /// The images come from memory, not from the caches, and the copy reads them eight planes at a time: a prefetch a
@@ -133,11 +134,12 @@ public static partial class Winograd3x3
     /// <summary>
     /// Ŷ_ξ = (A ∂Y Aᵀ)_ξ for <paramref name="count"/> tiles from tile <paramref name="first"/> of output gradients copied
     /// by <see cref="ToChannelsLast"/> into [<see cref="GradientChannelsLastSize"/>, O], <paramref name="imageStride"/>
-    /// floats apart: tile t's O values of position ξ at u + ξ·ldu + t·O, the tiles numbered as in
-    /// <see cref="TransformInputChannelsLast"/>.
+    /// floats apart, the tiles numbered as in <see cref="TransformInputChannelsLast"/>: in panels of eight output
+    /// channels, the layout of a packed GEMM operand (<see cref="GemmPanel"/>), tile t's channels 8q … 8q + 7 of position
+    /// ξ at u + ξ·ldu + q·8·<paramref name="panelTiles"/> + 8t.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void TransformOutputGradientChannelsLast(float* gradients, nint imageStride, int outChannels, in ConvGeometry g, int first, int count, float* u, nint ldu)
+    internal static unsafe void TransformOutputGradientChannelsLast(float* gradients, nint imageStride, int outChannels, in ConvGeometry g, int first, int count, float* u, nint ldu, int panelTiles)
     {
         var (tileRows, tileColumns) = Tiles(g);
         int tiles = tileRows * tileColumns;
@@ -146,8 +148,8 @@ public static partial class Winograd3x3
         for (int t = 0; t < count; t++, NextTile(ref n, ref i, ref j, tileRows, tileColumns))
         {
             float* tile = gradients + n * imageStride + 2 * (i * row + j * step);
-            float* dst = u + (nint)t * outChannels;
-            for (int o = 0; o < outChannels; o += 8)
+            float* dst = u + (nint)t * 8;
+            for (int o = 0; o < outChannels; o += 8, dst += (nint)8 * panelTiles)
             {
                 // A·y down the two rows is (y0, y0 + y1, y0 − y1, −y1), then the same across each resulting row.
                 float* y = tile + o;
@@ -155,10 +157,10 @@ public static partial class Winograd3x3
                 var o0 = Avx.LoadVector256(y + step);
                 var e1 = Avx.LoadVector256(y + row);
                 var o1 = Avx.LoadVector256(y + row + step);
-                AcrossChannelsLast(dst + o, ldu, 0, e0, o0);
-                AcrossChannelsLast(dst + o, ldu, 4, e0 + e1, o0 + o1);
-                AcrossChannelsLast(dst + o, ldu, 8, e0 - e1, o0 - o1);
-                AcrossChannelsLast(dst + o, ldu, 12, -e1, -o1);
+                AcrossChannelsLast(dst, ldu, 0, e0, o0);
+                AcrossChannelsLast(dst, ldu, 4, e0 + e1, o0 + o1);
+                AcrossChannelsLast(dst, ldu, 8, e0 - e1, o0 - o1);
+                AcrossChannelsLast(dst, ldu, 12, -e1, -o1);
             }
         }
     }

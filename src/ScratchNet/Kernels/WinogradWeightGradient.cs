@@ -10,8 +10,8 @@ namespace ScratchNet.Kernels;
 /// <remarks>
 /// <para>
 /// Two layouts. With channels in whole vectors of eight (<see cref="Winograd3x3.UsesChannelsLastWeightGradient"/>),
-/// the images are copied channels-last and V [16, T, C], Ŷ [16, T, O] are made for a band of tiles at a time, so the
-/// products read them without transposing. Otherwise V [16, C, T] and Ŷ [16, O, T] are made as the forward pass makes
+/// the images are copied channels-last and V [16, T, C] and Ŷ (tile by tile, eight output channels at a time) are made
+/// for a band of tiles at a time, so the products read them as they are. Otherwise V [16, C, T] and Ŷ [16, O, T] are made as the forward pass makes
 /// V, for as many images as <see cref="Winograd3x3.ImagesPerGroup"/> puts together, and the products pack them.
 /// </para>
 /// <para>
@@ -79,7 +79,8 @@ internal sealed class WinogradWeightGradient
     }
 
     // The same with the channels innermost: each group of images is copied into [H, W, C] and [OH, OW, O] planes, then
-    // V and Ŷ are made for a band of tiles at a time, S_ξ[O, C] += Ŷ_ξ[T, O]ᵀ·V_ξ[T, C] over the band's tiles.
+    // V [16, T, C] and Ŷ (in panels of eight output channels) are made for a band of tiles at a time, and
+    // S_ξ[O, C] += Ŷ_ξ[T, O]ᵀ·V_ξ[T, C] over the band's tiles.
     private static unsafe void SumPartsChannelsLast(in (WinogradWeightGradient Op, Tensor X, Tensor Dz, ConvGeometry G, int Out, int Batch) s, int worker, int start, int end)
     {
         ConvGeometry g = s.G;
@@ -98,27 +99,28 @@ internal sealed class WinogradWeightGradient
         {
             for (int part = start; part < end; part++)
             {
-                Span<float> sums = s.Op._sums[part].AsSpan(0, Winograd3x3.Positions * outChannels * channels);
-                sums.Clear();
                 int first = (int)((long)groups * part / parts) * together, last = Math.Min(s.Batch, (int)((long)groups * (part + 1) / parts) * together);
-                for (int n = first, count; n < last; n += count)
+                fixed (float* sums = s.Op._sums[part])
                 {
-                    count = Math.Min(together, last - n);
-                    for (int k = 0; k < count; k++)
+                    new Span<float>(sums, Winograd3x3.Positions * outChannels * channels).Clear();
+                    for (int n = first, count; n < last; n += count)
                     {
-                        Winograd3x3.ToChannelsLast(x + (nint)(n + k) * g.ImageLength, channels, g.Height, g.Width, image + k * imageStride, width, g.PadTop, g.PadLeft);
-                        Winograd3x3.ToChannelsLast(dz + (nint)(n + k) * outputs, outChannels, g.OutputHeight, g.OutputWidth, gradient + k * gradientStride, gradientWidth, 0, 0);
-                    }
-                    for (int t = 0, total = count * tiles, length; t < total; t += length)
-                    {
-                        length = Math.Min(band, total - t);
-                        Winograd3x3.TransformInputChannelsLast(image, imageStride, g, t, length, pv, ldv);
-                        Winograd3x3.TransformOutputGradientChannelsLast(gradient, gradientStride, outChannels, g, t, length, pdy, ldu);
-                        for (int xi = 0; xi < Winograd3x3.Positions; xi++)
+                        count = Math.Min(together, last - n);
+                        for (int k = 0; k < count; k++)
                         {
-                            // S_ξ[O, C] += Ŷ_ξ[T, O]ᵀ·V_ξ[T, C]   (T: the band's tiles)
-                            ReadOnlySpan<float> a = dy.AsSpan((int)(xi * ldu), length * outChannels), b = v.AsSpan((int)(xi * ldv), length * channels);
-                            Gemm.Multiply(true, false, outChannels, channels, length, 1f, a, outChannels, b, channels, 1f, sums.Slice(xi * outChannels * channels, outChannels * channels), channels);
+                            Winograd3x3.ToChannelsLast(x + (nint)(n + k) * g.ImageLength, channels, g.Height, g.Width, image + k * imageStride, width, g.PadTop, g.PadLeft);
+                            Winograd3x3.ToChannelsLast(dz + (nint)(n + k) * outputs, outChannels, g.OutputHeight, g.OutputWidth, gradient + k * gradientStride, gradientWidth, 0, 0);
+                        }
+                        for (int t = 0, total = count * tiles, length; t < total; t += length)
+                        {
+                            length = Math.Min(band, total - t);
+                            Winograd3x3.TransformInputChannelsLast(image, imageStride, g, t, length, pv, ldv);
+                            Winograd3x3.TransformOutputGradientChannelsLast(gradient, gradientStride, outChannels, g, t, length, pdy, ldu, band);
+                            // S_ξ[O, C] += Ŷ_ξ[T, O]ᵀ·V_ξ[T, C]   (T: the band's tiles), eight rows of S from each panel of Ŷ_ξ
+                            for (int xi = 0; xi < Winograd3x3.Positions; xi++)
+                                for (int o = 0; o < outChannels; o += GemmPanel.Rows)
+                                    GemmPanel.Accumulate(length, pdy + xi * ldu + (nint)o * band, pv + xi * ldv, channels, channels,
+                                        sums + ((nint)xi * outChannels + o) * channels, channels);
                         }
                     }
                 }

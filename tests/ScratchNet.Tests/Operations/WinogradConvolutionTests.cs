@@ -176,17 +176,17 @@ public class WinogradConvolutionTests
             int split = tiles + tiles / 2;
             Winograd3x3.TransformInputChannelsLast(pp, imageStride, g, 0, split, pv, all * channels);
             Winograd3x3.TransformInputChannelsLast(pp, imageStride, g, split, all - split, pv + split * channels, all * channels);
-            Winograd3x3.TransformOutputGradientChannelsLast(pg, gradientStride, outChannels, g, 0, split, pu, all * outChannels);
-            Winograd3x3.TransformOutputGradientChannelsLast(pg, gradientStride, outChannels, g, split, all - split, pu + split * outChannels, all * outChannels);
+            Winograd3x3.TransformOutputGradientChannelsLast(pg, gradientStride, outChannels, g, 0, split, pu, all * outChannels, all);
+            Winograd3x3.TransformOutputGradientChannelsLast(pg, gradientStride, outChannels, g, split, all - split, pu + split * 8, all * outChannels, all);
         }
-        // The same additions in the same order: the same bits, only the layout differs.
+        // The same additions in the same order: the same bits, only the layout differs (Ŷ in panels of eight channels).
         for (int xi = 0; xi < 16; xi++)
             for (int t = 0; t < all; t++)
             {
                 for (int c = 0; c < channels; c++)
                     Assert.Equal(v[(xi * channels + c) * ld + t], vLast[(xi * all + t) * channels + c]);
                 for (int o = 0; o < outChannels; o++)
-                    Assert.Equal(u[(xi * outChannels + o) * ld + t], uLast[(xi * all + t) * outChannels + o]);
+                    Assert.Equal(u[(xi * outChannels + o) * ld + t], uLast[xi * all * outChannels + o / 8 * 8 * all + t * 8 + o % 8]);
             }
     }
 
