@@ -28,10 +28,9 @@ public static partial class Winograd3x3
 {
     /// <summary>
     /// Whether the weight gradient of C input and O output channels takes the channels-last transforms: whole vectors of
-    /// eight channels, up to the sizes measured. One layer's weight gradient for a batch of 128 on the machine measured,
-    /// one thread (two): 32×32 channels 28×28, 8.7–9.0 ms against 11.3–11.8 (4.8–4.9 against 5.9–6.2); 64×64 14×14,
-    /// the same at one thread, 6 % less at two; 128×128 7×7, 7.2–9.1 against 10.0–12.7 (5.9–6.3 against 8.2–8.3);
-    /// 256×256 7×7, the same.
+    /// eight channels, up to the sizes measured. One layer's weight gradient for a batch of 128 at one thread
+    /// (docs/performance.md): 32×32 channels at 28×28, 11.3–11.8 ms with the tiles innermost, 7.2–7.5 channels-last;
+    /// 128×128 at 7×7, 10.0–12.7 and 7.4–7.5; 256×256 at 7×7 the same either way, as far as it was measured.
     /// </summary>
     internal static bool UsesChannelsLastWeightGradient(int inChannels, int outChannels) =>
         inChannels % 8 == 0 && outChannels % 8 == 0 && inChannels + outChannels <= 512;

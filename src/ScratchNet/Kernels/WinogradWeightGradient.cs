@@ -11,8 +11,9 @@ namespace ScratchNet.Kernels;
 /// <para>
 /// Two layouts. With channels in whole vectors of eight (<see cref="Winograd3x3.UsesChannelsLastWeightGradient"/>),
 /// the images are copied channels-last and V [16, T, C] and Ŷ (tile by tile, eight output channels at a time) are made
-/// for a band of tiles at a time, so the products read them as they are. Otherwise V [16, C, T] and Ŷ [16, O, T] are made as the forward pass makes
-/// V, for as many images as <see cref="Winograd3x3.ImagesPerGroup"/> puts together, and the products pack them.
+/// for a band of tiles at a time, so the products read them as they are. Otherwise V [16, C, T] and Ŷ [16, O, T] are
+/// made as the forward pass makes V, for as many images as <see cref="Winograd3x3.ImagesPerGroup"/> puts together, and
+/// the products pack them.
 /// </para>
 /// <para>
 /// The parts depend only on the batch and the thread count, each sums its images in order and the parts are added in
@@ -188,8 +189,9 @@ internal sealed class WinogradWeightGradient
     }
 
     // Tiles per band in the channels-last layout: products of at least about 96 terms per sum (shorter ones spend
-    // their time loading and storing S), at most 128 so that a band's V and Ŷ (16·(C + O) floats a tile) stay within
-    // the second-level cache with the padded planes.
+    // their time loading and storing S), at most 128, within the GEMM kernel's k block, and so that with up to 64
+    // channels in and out a band's V and Ŷ (16·(C + O) floats a tile) stay within the second-level cache. With 128 in
+    // and out a band of 96 tiles makes 1.5 MiB, and still ran faster than the tiles-innermost layout (measured).
     private const int MinBandTiles = 96, MaxBandTiles = 128;
 
     /// <summary>
