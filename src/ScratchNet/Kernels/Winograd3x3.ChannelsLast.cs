@@ -122,10 +122,10 @@ public static partial class Winograd3x3
                 RowOfFour(d + row, step, out var r10, out var r11, out var r12, out var r13);
                 RowOfFour(d + 2 * row, step, out var r20, out var r21, out var r22, out var r23);
                 RowOfFour(d + 3 * row, step, out var r30, out var r31, out var r32, out var r33);
-                StoreFour(dst + c, ldv, 0, r00 - r20, r01 - r21, r02 - r22, r03 - r23);
-                StoreFour(dst + c, ldv, 4, r10 + r20, r11 + r21, r12 + r22, r13 + r23);
-                StoreFour(dst + c, ldv, 8, r20 - r10, r21 - r11, r22 - r12, r23 - r13);
-                StoreFour(dst + c, ldv, 12, r10 - r30, r11 - r31, r12 - r32, r13 - r33);
+                Store<Full>(dst + c, ldv, default, 0, r00 - r20, r01 - r21, r02 - r22, r03 - r23);
+                Store<Full>(dst + c, ldv, default, 4, r10 + r20, r11 + r21, r12 + r22, r13 + r23);
+                Store<Full>(dst + c, ldv, default, 8, r20 - r10, r21 - r11, r22 - r12, r23 - r13);
+                Store<Full>(dst + c, ldv, default, 12, r10 - r30, r11 - r31, r12 - r32, r13 - r33);
             }
         }
     }
@@ -156,10 +156,10 @@ public static partial class Winograd3x3
                 var o0 = Avx.LoadVector256(y + step);
                 var e1 = Avx.LoadVector256(y + row);
                 var o1 = Avx.LoadVector256(y + row + step);
-                AcrossChannelsLast(dst, ldu, 0, e0, o0);
-                AcrossChannelsLast(dst, ldu, 4, e0 + e1, o0 + o1);
-                AcrossChannelsLast(dst, ldu, 8, e0 - e1, o0 - o1);
-                AcrossChannelsLast(dst, ldu, 12, -e1, -o1);
+                Across<Full>(dst, ldu, default, 0, e0, o0);
+                Across<Full>(dst, ldu, default, 4, e0 + e1, o0 + o1);
+                Across<Full>(dst, ldu, default, 8, e0 - e1, o0 - o1);
+                Across<Full>(dst, ldu, default, 12, -e1, -o1);
             }
         }
     }
@@ -175,10 +175,6 @@ public static partial class Winograd3x3
         n++;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void AcrossChannelsLast(float* dst, nint ld, int first, Vector256<float> even, Vector256<float> odd) =>
-        StoreFour(dst, ld, first, even, even + odd, even - odd, -odd);
-
     // Four pixels `step` floats apart: (d0 − d2, d1 + d2, d2 − d1, d1 − d3).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void RowOfFour(float* d, nint step, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
@@ -191,14 +187,5 @@ public static partial class Winograd3x3
         t1 = d1 + d2;
         t2 = d2 - d1;
         t3 = d1 - d3;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreFour(float* dst, nint ld, int first, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
-    {
-        Avx.Store(dst + first * ld, a);
-        Avx.Store(dst + (first + 1) * ld, b);
-        Avx.Store(dst + (first + 2) * ld, c);
-        Avx.Store(dst + (first + 3) * ld, d);
     }
 }
